@@ -1,0 +1,340 @@
+// The metric catalogue: every metric a dashboard or alert reads, declared once.
+// Names are the ones real exporters emit today (see README "Metrics and what emits them");
+// where no standard exporter has one, the metric is the platform's own (owner: "platform",
+// prefix `carbon_`) and its emitter is named.
+
+import { counter, gauge, histogram, type AnyMetric, type MetricSource } from "../src/kit/metric";
+
+// ---------------------------------------------------------------- sources
+
+const istioSidecar: MetricSource = {
+  exporter: "Istio sidecar / gateway (Envoy istio.stats filter)",
+  owner: "upstream",
+  reference: "istio.io docs/reference/config/metrics",
+};
+
+const envoyClusterStats: MetricSource = {
+  exporter: "Istio sidecar (Envoy cluster manager stats)",
+  requires:
+    "meshConfig.defaultConfig.proxyStatsMatcher.inclusionRegexps: ['.*outlier_detection.*', '.*circuit_breakers.*', '.*upstream_rq_retry.*', '.*upstream_rq_total.*', '.*upstream_cx_.*', '.*upstream_rq_pending_overflow.*'] (Istio drops these stats by default)",
+  owner: "upstream",
+  reference: "envoy docs configuration/upstream/cluster_manager/cluster_stats",
+};
+
+const kongPrometheus = (flag?: string): MetricSource => ({
+  exporter: "Kong 3.x prometheus plugin",
+  requires: [flag && `plugin config ${flag}: true`, "scrape with honorLabels: true so Kong's `service` label is not renamed to `exported_service`"]
+    .filter(Boolean)
+    .join("; "),
+  owner: "upstream",
+  reference: "Kong/kong kong/plugins/prometheus/exporter.lua",
+});
+
+const kafkaExporter: MetricSource = {
+  exporter: "kafka_exporter (danielqsj/kafka_exporter)",
+  owner: "upstream",
+  reference: "danielqsj/kafka_exporter README",
+};
+
+const kafkaJmx: MetricSource = {
+  exporter: "Kafka broker JMX exporter with Strimzi's metric rules",
+  requires: "Strimzi kafka-metrics.yaml relabelling rules (or equivalent JMX exporter config)",
+  owner: "upstream",
+  reference: "strimzi packaging/examples/metrics/kafka-metrics.yaml",
+};
+
+const eventLibrary: MetricSource = {
+  exporter: "254Carbon event-producer libraries (Python and Node.js, services/event-producer)",
+  requires: "libraries must expose these metrics (prometheus_client / prom-client); no Kafka client emits them",
+  owner: "platform",
+  reference: "platform-defined; see README 'Platform-owned metrics'",
+};
+
+const gatewayCacheLogger: MetricSource = {
+  exporter: "254Carbon Kong log-phase plugin reading proxy-cache's X-Cache-Status header",
+  requires: "the platform plugin on every cached route; Kong's proxy-cache has no metric of its own",
+  owner: "platform",
+  reference: "platform-defined; see README 'Platform-owned metrics'",
+};
+
+// ---------------------------------------------------------------- label sets
+
+const istioLabels = [
+  "reporter",
+  "source_workload",
+  "source_workload_namespace",
+  "destination_workload",
+  "destination_workload_namespace",
+  "destination_service",
+  "destination_service_name",
+  "destination_service_namespace",
+  "request_protocol",
+  "response_code",
+  "response_flags",
+  "grpc_response_status",
+  "connection_security_policy",
+] as const;
+
+const istioValues = {
+  reporter: ["source", "destination", "waypoint"],
+  connection_security_policy: ["mutual_tls", "none", "unknown"],
+} as const;
+
+/** Envoy stats are per upstream cluster; `namespace`/`pod` come from the scrape config. */
+const envoyLabels = ["cluster_name", "namespace", "pod"] as const;
+
+const kongRouteLabels = ["service", "route", "workspace"] as const;
+
+// ---------------------------------------------------------------- metrics
+
+export const metrics = {
+  // Istio
+  istio_requests_total: counter({
+    name: "istio_requests_total",
+    help: "Requests handled by the mesh, by source, destination, response code and security policy.",
+    unit: "short",
+    labels: istioLabels,
+    values: istioValues,
+    source: istioSidecar,
+  }),
+  istio_request_duration_milliseconds: histogram({
+    name: "istio_request_duration_milliseconds",
+    help: "Request duration as seen by the reporting proxy.",
+    unit: "ms",
+    labels: istioLabels,
+    values: istioValues,
+    source: istioSidecar,
+  }),
+
+  // Envoy cluster stats (opt-in through proxyStatsMatcher)
+  envoy_cluster_outlier_detection_ejections_active: gauge({
+    name: "envoy_cluster_outlier_detection_ejections_active",
+    help: "Hosts currently ejected from the upstream cluster by outlier detection.",
+    unit: "short",
+    labels: envoyLabels,
+    source: envoyClusterStats,
+  }),
+  envoy_cluster_circuit_breakers_default_cx_open: gauge({
+    name: "envoy_cluster_circuit_breakers_default_cx_open",
+    help: "1 while the connection circuit breaker of the cluster is open.",
+    unit: "bool",
+    labels: envoyLabels,
+    source: envoyClusterStats,
+  }),
+  envoy_cluster_circuit_breakers_default_rq_open: gauge({
+    name: "envoy_cluster_circuit_breakers_default_rq_open",
+    help: "1 while the request circuit breaker of the cluster is open.",
+    unit: "bool",
+    labels: envoyLabels,
+    source: envoyClusterStats,
+  }),
+  envoy_cluster_circuit_breakers_default_rq_pending_open: gauge({
+    name: "envoy_cluster_circuit_breakers_default_rq_pending_open",
+    help: "1 while the pending-request circuit breaker of the cluster is open.",
+    unit: "bool",
+    labels: envoyLabels,
+    source: envoyClusterStats,
+  }),
+  envoy_cluster_upstream_cx_active: gauge({
+    name: "envoy_cluster_upstream_cx_active",
+    help: "Active upstream connections of the cluster's connection pool.",
+    unit: "short",
+    labels: envoyLabels,
+    source: envoyClusterStats,
+  }),
+  envoy_cluster_upstream_rq_pending_overflow: counter({
+    name: "envoy_cluster_upstream_rq_pending_overflow",
+    help: "Requests that overflowed the connection pool or circuit breaker and failed.",
+    unit: "short",
+    labels: envoyLabels,
+    source: envoyClusterStats,
+  }),
+  envoy_cluster_upstream_rq_retry: counter({
+    name: "envoy_cluster_upstream_rq_retry",
+    help: "Upstream request retries.",
+    unit: "short",
+    labels: envoyLabels,
+    source: envoyClusterStats,
+  }),
+  envoy_cluster_upstream_rq_total: counter({
+    name: "envoy_cluster_upstream_rq_total",
+    help: "Upstream requests, retries included.",
+    unit: "short",
+    labels: envoyLabels,
+    source: envoyClusterStats,
+  }),
+
+  // Kong 3.x
+  kong_http_requests_total: counter({
+    name: "kong_http_requests_total",
+    help: "HTTP requests proxied by Kong; source=\"kong\" when Kong answered itself (auth, rate limit).",
+    unit: "short",
+    labels: ["service", "route", "code", "source", "workspace", "consumer"],
+    values: { source: ["service", "kong"] },
+    source: kongPrometheus("status_code_metrics (and per_consumer for the consumer label)"),
+  }),
+  kong_request_latency_ms: histogram({
+    name: "kong_request_latency_ms",
+    help: "Total request latency in Kong, from first byte read to last byte sent.",
+    unit: "ms",
+    labels: kongRouteLabels,
+    source: kongPrometheus("latency_metrics"),
+  }),
+  kong_upstream_latency_ms: histogram({
+    name: "kong_upstream_latency_ms",
+    help: "Time the upstream service took to answer.",
+    unit: "ms",
+    labels: kongRouteLabels,
+    source: kongPrometheus("latency_metrics"),
+  }),
+  kong_bandwidth_bytes: counter({
+    name: "kong_bandwidth_bytes",
+    help: "Bytes through Kong, by direction.",
+    unit: "bytes",
+    labels: ["service", "route", "direction", "workspace", "consumer"],
+    values: { direction: ["ingress", "egress"] },
+    source: kongPrometheus("bandwidth_metrics"),
+  }),
+  kong_datastore_reachable: gauge({
+    name: "kong_datastore_reachable",
+    help: "1 when Kong can reach its datastore (PostgreSQL), else 0.",
+    unit: "bool",
+    labels: [],
+    source: kongPrometheus(),
+  }),
+  kong_nginx_connections_total: gauge({
+    name: "kong_nginx_connections_total",
+    help: "NGINX connections by state. A gauge despite its `_total` suffix: never rate it.",
+    unit: "short",
+    labels: ["node_id", "subsystem", "state"],
+    values: { state: ["accepted", "active", "handled", "reading", "total", "waiting", "writing"] },
+    source: kongPrometheus(),
+  }),
+  kong_upstream_target_health: gauge({
+    name: "kong_upstream_target_health",
+    help: "1 for the health state an upstream target is in, 0 for the others.",
+    unit: "bool",
+    labels: ["upstream", "target", "address", "state", "subsystem"],
+    values: { state: ["healthchecks_off", "healthy", "unhealthy", "dns_error"] },
+    source: kongPrometheus("upstream_health_metrics"),
+  }),
+  carbon_gateway_cache_responses_total: counter({
+    name: "carbon_gateway_cache_responses_total",
+    help: "Responses on cached routes by proxy-cache status (Hit, Miss, Bypass, Refresh).",
+    unit: "short",
+    labels: ["service", "route", "cache_status"],
+    values: { cache_status: ["Hit", "Miss", "Bypass", "Refresh"] },
+    source: gatewayCacheLogger,
+  }),
+
+  // Kafka: kafka_exporter
+  kafka_brokers: gauge({
+    name: "kafka_brokers",
+    help: "Brokers in the cluster metadata, as seen by kafka_exporter.",
+    unit: "short",
+    labels: [],
+    source: kafkaExporter,
+  }),
+  kafka_consumergroup_lag: gauge({
+    name: "kafka_consumergroup_lag",
+    help: "Messages a consumer group is behind the partition's latest offset.",
+    unit: "short",
+    labels: ["consumergroup", "topic", "partition"],
+    source: kafkaExporter,
+  }),
+  kafka_topic_partition_current_offset: gauge({
+    name: "kafka_topic_partition_current_offset",
+    help: "Latest offset of a partition.",
+    unit: "short",
+    labels: ["topic", "partition"],
+    source: kafkaExporter,
+  }),
+  kafka_topic_partition_oldest_offset: gauge({
+    name: "kafka_topic_partition_oldest_offset",
+    help: "Oldest offset still retained in a partition.",
+    unit: "short",
+    labels: ["topic", "partition"],
+    source: kafkaExporter,
+  }),
+
+  // Kafka: broker JMX
+  kafka_server_brokertopicmetrics_messagesin_total: counter({
+    name: "kafka_server_brokertopicmetrics_messagesin_total",
+    help: "Messages written to the broker, per topic (the series without `topic` is the broker total).",
+    unit: "short",
+    labels: ["topic", "pod"],
+    source: kafkaJmx,
+  }),
+  kafka_server_brokertopicmetrics_failedproducerequests_total: counter({
+    name: "kafka_server_brokertopicmetrics_failedproducerequests_total",
+    help: "Produce requests the broker rejected, per topic.",
+    unit: "short",
+    labels: ["topic", "pod"],
+    source: kafkaJmx,
+  }),
+  kafka_server_replicamanager_underreplicatedpartitions: gauge({
+    name: "kafka_server_replicamanager_underreplicatedpartitions",
+    help: "Partitions led by this broker with fewer in-sync replicas than replicas.",
+    unit: "short",
+    labels: ["pod"],
+    source: kafkaJmx,
+  }),
+  kafka_controller_kafkacontroller_offlinepartitionscount: gauge({
+    name: "kafka_controller_kafkacontroller_offlinepartitionscount",
+    help: "Partitions without an active leader (reported by the controller).",
+    unit: "short",
+    labels: ["pod"],
+    source: kafkaJmx,
+  }),
+  kafka_log_log_size: gauge({
+    name: "kafka_log_log_size",
+    help: "Bytes on disk of a partition's log on one broker.",
+    unit: "bytes",
+    labels: ["topic", "partition", "pod"],
+    source: kafkaJmx,
+  }),
+
+  // Platform event libraries
+  carbon_events_produced_total: counter({
+    name: "carbon_events_produced_total",
+    help: "Events a service handed to Kafka through the platform library, by type and delivery outcome.",
+    unit: "short",
+    labels: ["producer", "event_family", "event_type", "topic", "outcome"],
+    values: {
+      event_family: ["data", "system", "audit"],
+      event_type: [
+        "data_ingestion",
+        "data_quality",
+        "data_lineage",
+        "data_transformation",
+        "service_health",
+        "deployment",
+        "config_change",
+        "security",
+        "user_action",
+        "api_call",
+        "data_access",
+        "admin_operation",
+      ],
+      outcome: ["delivered", "failed"],
+    },
+    source: eventLibrary,
+  }),
+  carbon_event_processing_duration_seconds: histogram({
+    name: "carbon_event_processing_duration_seconds",
+    help: "Seconds from an event's timestamp (set by the producer library) to the end of its handling by a consumer.",
+    unit: "s",
+    labels: ["consumer", "event_family", "event_type", "topic"],
+    values: { event_family: ["data", "system", "audit"] },
+    source: {
+      ...eventLibrary,
+      requires: "consumers must use the platform library's consume helper, which observes this histogram",
+    },
+  }),
+} as const;
+
+export type Catalogue = typeof metrics;
+export type MetricName = keyof Catalogue;
+
+/** The catalogue as a list, for generators and linters that walk every metric. */
+export const allMetrics: readonly AnyMetric[] = Object.values(metrics);
