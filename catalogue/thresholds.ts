@@ -1,16 +1,8 @@
 // Thresholds shared by alert rules and the panels that draw them: one constant, two uses.
 
-export interface Threshold {
-  /** The boundary value, in the panel's unit. */
-  readonly value: number;
-  /** Grafana unit of `value` ("percentunit" for ratios 0..1). */
-  readonly unit: string;
-  /** Which side is bad: "above" alerts when the quantity exceeds `value`. */
-  readonly bad: "above" | "below";
-}
+import { above, atLeast, below, type Threshold } from "../src/kit/threshold";
 
-const above = (value: number, unit: string): Threshold => ({ value, unit, bad: "above" });
-const below = (value: number, unit: string): Threshold => ({ value, unit, bad: "below" });
+export type { Threshold };
 
 export const thresholds = {
   /** HighServiceErrorRate: share of 5xx responses per service. */
@@ -19,8 +11,10 @@ export const thresholds = {
   serviceLatencyP99Ms: above(1000, "ms"),
   /** PlaintextTrafficInMesh: requests/s received without mTLS while STRICT is the rule. */
   plaintextRequestsPerSecond: above(0, "reqps"),
-  /** CircuitBreakerTriggered: upstream clusters with an open breaker or an ejected host. */
-  trippedClusters: above(0, "short"),
+  /** Drawn on mTLS Status: services whose plaintext rate breaches plaintextRequestsPerSecond. */
+  plaintextServices: atLeast(1, "short"),
+  /** CircuitBreakerTriggered: open breakers or ejected hosts of an upstream cluster. */
+  trippedClusters: atLeast(1, "short"),
   /** HighRetryRate: retries as a share of upstream requests per cluster. */
   retryRatio: above(0.1, "percentunit"),
   /** HighAuthenticationFailureRate: 401s answered by Kong, per second. */
@@ -35,6 +29,14 @@ export const thresholds = {
   failedEventDeliveriesPerSecond: above(0, "short"),
   /** KafkaBrokerDown: brokers the cluster should have; fewer means one is down. */
   kafkaExpectedBrokers: below(3, "short"),
+  /** KafkaUnderReplicatedPartitions: partitions led by a broker that miss in-sync replicas. */
+  underReplicatedPartitions: atLeast(1, "short"),
+  /** KafkaOfflinePartitions: partitions without a leader, cluster-wide. */
+  offlinePartitions: atLeast(1, "short"),
+  /** KongDatastoreUnreachable: every Kong node reports its datastore reachable (1). */
+  kongDatastoreReachable: below(1, "bool"),
+  /** Upstream targets Kong's health checks mark unhealthy (drawn on Kong Proxy Health). */
+  unhealthyUpstreamTargets: atLeast(1, "short"),
 } as const satisfies Record<string, Threshold>;
 
 export type ThresholdName = keyof typeof thresholds;

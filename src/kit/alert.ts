@@ -1,10 +1,12 @@
-// Typed alert rules. The expression is a typed vector, so the description can only
-// template labels the expression really keeps.
+// Typed alert and recording rules. The expression is a typed vector, so the description can only
+// template labels the expression really keeps. Two compilers read these definitions:
+// src/compile/prometheus-rules.ts (PrometheusRule + rule files) and src/compile/grafana-alerts.ts.
 
-import type { Threshold } from "../../catalogue/thresholds";
-import type { Duration, LabelRefs, Vector } from "./promql";
+import { comparisonOperator, type Threshold } from "./threshold";
+import { formatNumber, gt, gte, lt, renderLabelTemplate, type Duration, type LabelRefs, type Vector } from "./promql";
 
 export type Severity = "critical" | "warning" | "info";
+export const severities: readonly Severity[] = ["critical", "warning", "info"];
 
 /** The dashboard panel that shows the alert's quantity (`/d/<uid>?viewPanel=<id>`). */
 export interface PanelRef {
@@ -12,35 +14,135 @@ export interface PanelRef {
   readonly panelId: number;
 }
 
-export interface AlertDef<L extends string> {
+export const defaultGrafanaUrl = "https://grafana.254carbon.com";
+export const runbookBaseUrl = "https://github.com/254carbon/observability/blob/main/docs/runbooks.md";
+
+/** The runbook section of an alert: docs/runbooks.md has one `## <AlertName>` heading each. */
+export function runbookUrlFor(alertName: string): string {
+  return `${runbookBaseUrl}#${alertName.toLowerCase()}`;
+}
+
+/** The panel link an alert carries, so the responder lands on the quantity that fired. */
+export function dashboardUrlFor(panel: PanelRef, grafanaUrl: string = defaultGrafanaUrl): string {
+  return `${grafanaUrl.replace(/\/+$/, "")}/d/${panel.dashboardUid}?viewPanel=${panel.panelId}`;
+}
+
+/** What every alert says; `AlertDef` adds the resolved runbook URL. */
+interface AlertFields<L extends string> {
   /** CamelCase, at most 40 characters. */
   readonly name: string;
   /** The firing condition: a comparison against `threshold.value`, or an `absent()`. */
   readonly expr: Vector<L>;
   readonly for: Duration;
+  /** Keeps the alert firing this long after the condition clears (damps flapping). */
+  readonly keepFiringFor?: Duration;
   readonly severity: Severity;
   /** Plain text, capitalised, ending with a period; no templating. */
   readonly summary: string;
   /** Templated with the expression's labels. */
   readonly description: (labels: LabelRefs<L>) => string;
-  readonly runbookUrl: string;
   readonly panel: PanelRef;
   /** The shared constant the expression compares against, when there is one. */
   readonly threshold?: Threshold;
+  /** Extra static labels (routing: team, component). Never templated with `$value`. */
+  readonly labels?: Readonly<Record<string, string>>;
+}
+
+export interface AlertDef<L extends string> extends AlertFields<L> {
+  /** The docs/runbooks.md section named after the alert, unless the definition gave another. */
+  readonly runbookUrl: string;
 }
 
 /** An alert with its label set erased, so rules of different shapes fit in one group. */
 export type AnyAlert = AlertDef<string>;
 
-/** Checks the description against the expression's labels, then erases them. */
-export function alert<L extends string>(def: AlertDef<L>): AnyAlert {
-  return def as unknown as AnyAlert;
+/** What `alert()` accepts: the runbook URL follows the convention unless given. */
+export interface AlertInput<L extends string> extends AlertFields<L> {
+  readonly runbookUrl?: string;
 }
+
+/** Checks the description against the expression's labels, fills defaults, then erases the labels. */
+export function alert<L extends string>(def: AlertInput<L>): AnyAlert {
+  const complete: AlertDef<L> = { ...def, runbookUrl: def.runbookUrl ?? runbookUrlFor(def.name) };
+  return complete as unknown as AnyAlert;
+}
+
+/**
+ * `quantity > threshold` or `quantity < threshold`, by the threshold's bad side: the alert and
+ * the panel that draws the threshold then cannot disagree on the value or the direction.
+ */
+export function breaches<L extends string>(quantity: Vector<L>, threshold: Threshold): Vector<L> {
+  const compare = { ">": gt, ">=": gte, "<": lt }[comparisonOperator(threshold)];
+  return compare(quantity, threshold.value);
+}
+
+// ---------------------------------------------------------------- recording rules
+
+/** A recording rule: `record` follows `level:metric:operations`, e.g. `namespace_service:istio_requests:rate5m`. */
+export interface RecordingDef<L extends string> {
+  readonly record: string;
+  readonly expr: Vector<L>;
+  readonly labels?: Readonly<Record<string, string>>;
+  /** The recorded series as a vector with the same labels, for queries that read it. */
+  readonly series: Vector<L>;
+}
+
+export type AnyRecording = RecordingDef<string>;
+
+/** Declares a recording rule; its `series` is the cheap stand-in for `expr` in other queries. */
+export function recording<L extends string>(record: string, expr: Vector<L>, labels?: Readonly<Record<string, string>>): AnyRecording {
+  const series: Vector<L> = { kind: "vector", binary: false, render: () => record };
+  const def: RecordingDef<L> = { record, expr, labels, series };
+  return def as unknown as AnyRecording;
+}
+
+// ---------------------------------------------------------------- groups
 
 export interface RuleGroupDef {
   readonly name: string;
   /** The window `rate()` ranges render with in this group. */
   readonly rateWindow: Duration;
   readonly interval?: Duration;
+  /** Static labels added to every rule of the group (e.g. `component`). Rule labels win. */
+  readonly labels?: Readonly<Record<string, string>>;
+  /** Recording rules, evaluated before the alerts of the same group. */
+  readonly recordings?: readonly AnyRecording[];
   readonly alerts: readonly AnyAlert[];
+}
+
+// ---------------------------------------------------------------- template helpers
+
+/** Go-template snippets for `$value`, for descriptions only (never labels). */
+export const value = {
+  raw: "{{ $value }}",
+  /** 0.123 → "12.3%". */
+  percentage: "{{ $value | humanizePercentage }}",
+  /** 15000 → "15k". */
+  humanize: "{{ $value | humanize }}",
+  /** Seconds → "1m 5s". */
+  duration: "{{ $value | humanizeDuration }}",
+  /** A plain number with a fixed number of decimals: 1234.56 → "1235" with 0. */
+  fixed: (decimals: number): string => `{{ printf "%.${decimals}f" $value }}`,
+} as const;
+
+/** The alert template syntax for a label: `{{ $labels.x }}`. */
+export const alertLabelFormat = (label: string): string => `{{ $labels.${label} }}`;
+
+/** A threshold as people read it: "5%" for ratios, "10 req/s", "1000 ms". */
+export function formatThreshold(threshold: Threshold): string {
+  switch (threshold.unit) {
+    case "percentunit":
+      return `${formatNumber(threshold.value * 100)}%`;
+    case "reqps":
+      return `${formatNumber(threshold.value)} req/s`;
+    case "ms":
+      return `${formatNumber(threshold.value)} ms`;
+    default:
+      return formatNumber(threshold.value);
+  }
+}
+
+/** The description as Prometheus templates it, and the labels it names. */
+export function renderDescription(def: AnyAlert): { text: string; labels: string[] } {
+  return renderLabelTemplate(def.description, alertLabelFormat);
 }

@@ -1,0 +1,13 @@
+// Deployment settings for `npm run build`. Change them here; definitions stay as they are.
+
+import type { BuildConfig } from "./src/build/config";
+
+export const buildConfig: BuildConfig = {
+  namespace: "monitoring",
+  dashboardLabel: { name: "grafana_dashboard", value: "1" },
+  folderAnnotation: "grafana_folder",
+  // kube-prometheus-stack's Prometheus selects PrometheusRules labelled with its Helm release name.
+  ruleLabels: { release: "kube-prometheus-stack" },
+  grafanaUrl: "https://grafana.254carbon.com",
+  grafanaAlerts: { datasourceUid: "prometheus", folderUid: "254carbon-alerts" },
+};

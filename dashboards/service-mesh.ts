@@ -1,0 +1,126 @@
+// 254Carbon Service Mesh Overview: Istio traffic, errors, latency, mTLS and Envoy resilience.
+// Panels in the design document's order (section 4); ids 1..8 follow it.
+
+import { metrics as m } from "../catalogue/metrics";
+import { quantities } from "../catalogue/quantities";
+import { thresholds } from "../catalogue/thresholds";
+import { dashboard, labelVariable } from "../src/kit/dashboard";
+import { nodeGraph, query, stat, table, timeSeries } from "../src/kit/panel";
+import { add, copyLabel, count, gauge, gt, joinLabels, matches, rate, sum } from "../src/kit/promql";
+import { folders } from "./folders";
+
+const scope = { namespace: matches("$namespace") };
+const received = { reporter: "destination", destination_service_namespace: scope.namespace } as const;
+const byService = { by: ["destination_service_namespace", "destination_service_name"] } as const;
+const byCluster = { by: ["namespace", "cluster_name"] } as const;
+const serviceLegend = { legend: (l: { destination_service_name: string; destination_service_namespace: string }) => `${l.destination_service_name}.${l.destination_service_namespace}` };
+
+/** Workload-to-workload request rates, shaped as the edges frame Grafana's node graph reads. */
+const dependencyEdges = joinLabels(
+  copyLabel(
+    copyLabel(sum(rate(m.istio_requests_total, received), { by: ["source_workload", "destination_workload"] }), "source", "source_workload"),
+    "target",
+    "destination_workload",
+  ),
+  "id",
+  "->",
+  ["source", "target"],
+);
+
+export const serviceMesh = dashboard({
+  uid: "service-mesh",
+  title: "254Carbon Service Mesh Overview",
+  description: "Istio service mesh: request rate, errors and latency per service, mTLS coverage, circuit breakers, connection pools and retries.",
+  tags: ["254carbon", "istio", "service-mesh"],
+  folder: folders.serviceMesh,
+  variables: [labelVariable("namespace", "Namespace", m.istio_requests_total, "destination_service_namespace")],
+  panels: [
+    timeSeries({
+      title: "Service Request Rate",
+      description: "Requests per second received by each service (reported by the destination proxy, so each request counts once).",
+      unit: "reqps",
+      targets: [query(sum(rate(m.istio_requests_total, received), byService), serviceLegend)],
+    }),
+    timeSeries({
+      title: "Service Error Rate",
+      description: "Share of responses with a 5xx code per service. The dashed line is the HighServiceErrorRate alert threshold.",
+      unit: "percentunit",
+      threshold: thresholds.serviceErrorRatio,
+      targets: [query(quantities.serviceErrorRatio(scope), serviceLegend)],
+    }),
+    timeSeries({
+      title: "Service Latency P99",
+      description: "99th percentile of request duration per service, from Istio's duration histogram. The dashed line is the HighServiceLatency objective.",
+      unit: "ms",
+      threshold: thresholds.serviceLatencyP99Ms,
+      size: { w: 18, h: 8 },
+      targets: [query(quantities.serviceLatencyP99(scope), serviceLegend)],
+    }),
+    stat({
+      title: "mTLS Status",
+      description:
+        "Services receiving traffic over mutual TLS, and services still receiving plaintext (any request without mTLS in the range). Plaintext must be 0 once STRICT mTLS is enforced.",
+      unit: "short",
+      threshold: thresholds.plaintextServices,
+      size: { w: 6, h: 8 },
+      targets: [
+        query(count(gt(sum(rate(m.istio_requests_total, { ...received, connection_security_policy: "mutual_tls" }), byService), 0)), {
+          legend: () => "mTLS services",
+          threshold: null,
+        }),
+        query(count(gt(quantities.plaintextRequests(scope), thresholds.plaintextRequestsPerSecond.value)), { legend: () => "plaintext services" }),
+      ],
+    }),
+    table({
+      title: "Circuit Breaker Status",
+      description:
+        "Per upstream cluster: open circuit breakers (connection, request, pending-request) and hosts ejected by outlier detection. Anything above 0 means the CircuitBreakerTriggered alert is firing. Needs Envoy stats inclusion (see README).",
+      unit: "short",
+      threshold: thresholds.trippedClusters,
+      size: { w: 24, h: 8 },
+      targets: [
+        query(
+          sum(
+            add(
+              add(gauge(m.envoy_cluster_circuit_breakers_default_cx_open, scope), gauge(m.envoy_cluster_circuit_breakers_default_rq_open, scope)),
+              gauge(m.envoy_cluster_circuit_breakers_default_rq_pending_open, scope),
+            ),
+            byCluster,
+          ),
+          { instant: true, format: "table" },
+        ),
+        query(sum(gauge(m.envoy_cluster_outlier_detection_ejections_active, scope), byCluster), { instant: true, format: "table" }),
+      ],
+      columns: {
+        rename: { cluster_name: "Upstream cluster", namespace: "Namespace", "Value #A": "Open breakers", "Value #B": "Ejected hosts" },
+        hide: ["Time"],
+      },
+    }),
+    nodeGraph({
+      title: "Service Dependencies",
+      description:
+        "Which workload calls which, with requests per second on each edge. The query returns `id`, `source` and `target` labels so that Grafana's node graph reads it as an edges frame and derives the nodes.",
+      unit: "reqps",
+      size: { w: 24, h: 12 },
+      targets: [query(dependencyEdges, { instant: true, format: "table" })],
+      columns: { rename: { Value: "mainstat" }, hide: ["Time", "source_workload", "destination_workload"] },
+    }),
+    timeSeries({
+      title: "Connection Pool Status",
+      description:
+        "Active upstream connections per cluster, and requests per second that overflowed the pool (failed fast because the pool or its breaker was full).",
+      unit: "short",
+      targets: [
+        query(sum(gauge(m.envoy_cluster_upstream_cx_active, scope), byCluster), { legend: (l) => `${l.cluster_name} active` }),
+        query(sum(rate(m.envoy_cluster_upstream_rq_pending_overflow, scope), byCluster), { legend: (l) => `${l.cluster_name} overflow/s` }),
+      ],
+    }),
+    timeSeries({
+      title: "Retry Rate",
+      description: "Retries as a share of upstream requests per cluster. The dashed line is the HighRetryRate alert threshold.",
+      unit: "percentunit",
+      threshold: thresholds.retryRatio,
+      targets: [query(quantities.retryRatio(scope), { legend: (l) => `${l.cluster_name} (${l.namespace})` })],
+    }),
+  ],
+});

@@ -1,0 +1,94 @@
+// npm run lint [--format text|json] [--config lint.config.yaml] [--strict] [paths...]
+// Without paths: everything the build generated under out/. See docs/lint.md.
+
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
+import { parseArgs } from "node:util";
+import {
+  ConfigError,
+  defaultOptions,
+  defaultTargets,
+  exitCode,
+  formatFinding,
+  formatJson,
+  lintFiles,
+  loadConfig,
+  NoOutputError,
+  summarize,
+} from "../src/lint/index";
+import { formatInputError, EXIT_USAGE } from "../src/lint/report";
+import { parseDuration } from "../src/lint/duration";
+
+const USAGE = `usage: npm run lint -- [--format text|json] [--config FILE] [--scrape-interval 30s] [--strict] [FILE|DIR ...]
+  no paths: lint out/dashboards/*.json, out/prometheus/*.yaml and PrometheusRule YAML under out/k8s/
+  exit 0 clean (warnings allowed), 1 errors (or warnings with --strict), 2 bad usage or unreadable input`;
+
+function fail(message: string): never {
+  process.stderr.write(`${message}\n${USAGE}\n`);
+  process.exit(EXIT_USAGE);
+}
+
+function main(): number {
+  let args;
+  try {
+    args = parseArgs({
+      allowPositionals: true,
+      strict: true,
+      options: {
+        format: { type: "string", default: "text" },
+        config: { type: "string" },
+        "scrape-interval": { type: "string" },
+        strict: { type: "boolean", default: false },
+        help: { type: "boolean", short: "h", default: false },
+      },
+    });
+  } catch (e) {
+    fail((e as Error).message);
+  }
+  const { values, positionals } = args;
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  if (values.format !== "text" && values.format !== "json") fail(`--format must be text or json, got ${values.format}`);
+
+  const root = process.cwd();
+  let config;
+  try {
+    config = loadConfig(values.config ?? resolve(root, "lint.config.yaml"), values.config !== undefined);
+  } catch (e) {
+    if (e instanceof ConfigError) fail(e.message);
+    throw e;
+  }
+  let scrapeIntervalMs = config.scrapeIntervalMs;
+  if (values["scrape-interval"] !== undefined) {
+    const ms = parseDuration(values["scrape-interval"]);
+    if (!ms) fail(`--scrape-interval must be a duration such as 30s, got ${values["scrape-interval"]}`);
+    scrapeIntervalMs = ms;
+  }
+
+  let paths: string[] = positionals;
+  if (paths.length === 0) {
+    try {
+      paths = defaultTargets(root);
+    } catch (e) {
+      if (e instanceof NoOutputError) fail(e.message);
+      throw e;
+    }
+  } else {
+    const missing = paths.filter((p) => !existsSync(p));
+    if (missing.length === paths.length) fail(missing.map((p) => `${p}: no such file or directory`).join("\n"));
+  }
+
+  const result = lintFiles({ paths, discovered: positionals.length === 0, root, config, options: defaultOptions({ scrapeIntervalMs }) });
+  if (values.format === "json") process.stdout.write(`${formatJson(result)}\n`);
+  else {
+    for (const f of result.findings) process.stdout.write(`${formatFinding(f)}\n`);
+    const s = summarize(result.findings);
+    process.stderr.write(`${result.files} file(s): ${s.errors} error(s), ${s.warnings} warning(s), ${s.suppressed} suppressed\n`);
+  }
+  for (const e of result.inputErrors) process.stderr.write(`${formatInputError(e)}\n`);
+  return exitCode(result, values.strict);
+}
+
+process.exitCode = main();

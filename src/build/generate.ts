@@ -1,0 +1,90 @@
+// The whole build in memory: definitions in, every output file out, or a BuildError that
+// lists every problem. Nothing here touches the disk, so tests and the staleness check can
+// run it freely; src/build/write.ts does the writing.
+
+import { buildConfig } from "../../build.config";
+import { dashboards as platformDashboards } from "../../dashboards";
+import { ruleGroups as platformRuleGroups } from "../../alerts";
+import type { Manifest, ManifestFolder } from "../grafana/manifest";
+import { compileDashboard, type DashboardJson } from "../compile/dashboard";
+import { compileConfigMap, compileKustomization, dashboardJsonText } from "../compile/kubernetes";
+import { compilePrometheusRules } from "../compile/prometheus-rules";
+import { folderChain, type DashboardDef } from "../kit/dashboard";
+import type { RuleGroupDef } from "../kit/alert";
+import { validateDashboard, validateDashboardSet } from "../validate/dashboard";
+import type { BuildConfig } from "./config";
+import { BuildError, type OutputFile, type Problem } from "./output";
+
+export interface BuildInput {
+  readonly dashboards: readonly DashboardDef[];
+  readonly ruleGroups: readonly RuleGroupDef[];
+  readonly config: BuildConfig;
+}
+
+export interface BuildResult {
+  readonly files: readonly OutputFile[];
+  readonly counts: { readonly dashboards: number; readonly panels: number; readonly alerts: number; readonly recordings: number };
+}
+
+/** The platform's own definitions and settings. */
+export const platformInput: BuildInput = { dashboards: platformDashboards, ruleGroups: platformRuleGroups, config: buildConfig };
+
+function manifest(defs: readonly DashboardDef[]): OutputFile {
+  const folders = new Map<string, ManifestFolder>();
+  for (const def of defs) {
+    for (const folder of folderChain(def.folder)) {
+      folders.set(folder.uid, folder.parent ? { uid: folder.uid, title: folder.title, parentUid: folder.parent.uid } : { uid: folder.uid, title: folder.title });
+    }
+  }
+  const content: Manifest = {
+    folders: [...folders.values()],
+    dashboards: defs.map((def) => ({ uid: def.uid, title: def.title, folderUid: def.folder.uid, file: `dashboards/${def.uid}.json` })),
+  };
+  return { path: "manifest.json", content: JSON.stringify(content, null, 2) + "\n" };
+}
+
+export function generateOutputs(input: BuildInput = platformInput): BuildResult {
+  const problems: Problem[] = [];
+  const files: OutputFile[] = [];
+
+  const compiled: DashboardJson[] = [];
+  for (const def of input.dashboards) {
+    let json: DashboardJson;
+    try {
+      json = compileDashboard(def);
+    } catch (error) {
+      // The SDK's setters throw on schema limits (e.g. "w must be <= 24"); name the dashboard.
+      problems.push({ location: [def.uid || "(no uid)"], message: error instanceof Error ? error.message : String(error) });
+      continue;
+    }
+    compiled.push(json);
+    problems.push(...validateDashboard(json));
+    files.push({ path: `dashboards/${def.uid}.json`, content: dashboardJsonText(json) });
+    const configMap = compileConfigMap(def, json, input.config);
+    problems.push(...configMap.problems);
+    files.push(configMap.file);
+  }
+  problems.push(...validateDashboardSet(compiled));
+
+  const rules = compilePrometheusRules(input.ruleGroups, {
+    namespace: input.config.namespace,
+    labels: input.config.ruleLabels,
+    grafanaUrl: input.config.grafanaUrl,
+  });
+  problems.push(...rules.problems);
+  files.push(...rules.files);
+
+  if (problems.length) throw new BuildError(problems);
+
+  files.push(compileKustomization(files), manifest(input.dashboards));
+  files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return {
+    files,
+    counts: {
+      dashboards: compiled.length,
+      panels: compiled.reduce((n, d) => n + d.panels.length, 0),
+      alerts: input.ruleGroups.reduce((n, g) => n + g.alerts.length, 0),
+      recordings: input.ruleGroups.reduce((n, g) => n + (g.recordings?.length ?? 0), 0),
+    },
+  };
+}

@@ -1,0 +1,50 @@
+// Kubernetes resources around the dashboards: sidecar ConfigMaps and the kustomization
+// that lets `kubectl apply -k out/k8s` deploy everything the build generates.
+
+import { stringify } from "yaml";
+import type { BuildConfig } from "../build/config";
+import type { OutputFile, Problem } from "../build/output";
+import { folderPath, type DashboardDef } from "../kit/dashboard";
+import type { DashboardJson } from "./dashboard";
+
+/** Client-side `kubectl apply` stores the whole object in an annotation limited to 256 KiB. */
+export const LAST_APPLIED_LIMIT_BYTES = 256 * 1024;
+
+/** Deterministic YAML: keys in insertion order, long strings never folded. */
+export function toYaml(value: unknown): string {
+  return stringify(value, { lineWidth: 0, indent: 2 });
+}
+
+export function dashboardJsonText(dashboard: DashboardJson): string {
+  return JSON.stringify(dashboard, null, 2) + "\n";
+}
+
+export function compileConfigMap(def: DashboardDef, dashboard: DashboardJson, config: BuildConfig): { file: OutputFile; problems: Problem[] } {
+  const configMap = {
+    apiVersion: "v1",
+    kind: "ConfigMap",
+    metadata: {
+      name: `grafana-dashboard-${def.uid.toLowerCase().replace(/_/g, "-")}`,
+      namespace: config.namespace,
+      labels: { [config.dashboardLabel.name]: config.dashboardLabel.value, "app.kubernetes.io/managed-by": "254carbon-observability" },
+      annotations: { [config.folderAnnotation]: folderPath(def.folder) },
+    },
+    data: { [`${def.uid}.json`]: dashboardJsonText(dashboard) },
+  };
+  const size = Buffer.byteLength(JSON.stringify(configMap));
+  const problems: Problem[] =
+    size >= LAST_APPLIED_LIMIT_BYTES
+      ? [{ location: [def.uid], message: `ConfigMap is ${size} bytes; kubectl apply can store at most ${LAST_APPLIED_LIMIT_BYTES} (split the dashboard)` }]
+      : [];
+  return { file: { path: `k8s/dashboard-${def.uid}.configmap.yaml`, content: toYaml(configMap) }, problems };
+}
+
+/** Lists every generated resource under k8s/, sorted, so the file only changes when they do. */
+export function compileKustomization(files: readonly OutputFile[]): OutputFile {
+  const resources = files
+    .filter((f) => f.path.startsWith("k8s/"))
+    .map((f) => f.path.slice("k8s/".length))
+    .sort();
+  const kustomization = { apiVersion: "kustomize.config.k8s.io/v1beta1", kind: "Kustomization", resources };
+  return { path: "k8s/kustomization.yaml", content: toYaml(kustomization) };
+}

@@ -1,0 +1,97 @@
+// Panel kit: what a dashboard definition says about a panel, as plain typed data.
+// The compiler (src/compile/dashboard.ts) turns it into Grafana JSON through the foundation SDK.
+
+import type { Threshold } from "./threshold";
+import { dashboardContext, renderLabelTemplate, type LabelRefs, type Vector } from "./promql";
+
+/** One query of a panel, rendered for a dashboard. */
+export interface Target {
+  readonly expr: string;
+  /** Grafana legend format, e.g. `{{destination_service_name}}`. */
+  readonly legendFormat?: string;
+  /** Labels the legend uses: the query must return series carrying them. */
+  readonly legendLabels: readonly string[];
+  /** Instant query (one value per series) instead of a range. */
+  readonly instant: boolean;
+  readonly format: "time_series" | "table";
+  /** Overrides the panel's threshold for this query's series; `null`: not judged (neutral colour). */
+  readonly threshold?: Threshold | null;
+}
+
+export interface QueryOptions<L extends string> {
+  readonly legend?: (labels: LabelRefs<L>) => string;
+  readonly instant?: boolean;
+  /** "table" for table, node graph and other frame-shaped panels. */
+  readonly format?: "time_series" | "table";
+  /** For panels whose queries have different thresholds (e.g. a stat with several numbers). */
+  readonly threshold?: Threshold | null;
+}
+
+/** A panel query. The legend can only name labels the expression keeps. */
+export function query<L extends string>(expr: Vector<L>, options: QueryOptions<L> = {}): Target {
+  const legend = options.legend && renderLabelTemplate(options.legend, (label) => `{{${label}}}`);
+  return {
+    expr: expr.render(dashboardContext),
+    legendFormat: legend?.text,
+    legendLabels: legend?.labels ?? [],
+    instant: options.instant ?? false,
+    format: options.format ?? "time_series",
+    threshold: options.threshold,
+  };
+}
+
+export interface GridPos {
+  readonly x: number;
+  readonly y: number;
+  readonly w: number;
+  readonly h: number;
+}
+
+/** What every panel must say. A missing unit or description is a type error. */
+export interface PanelCommon {
+  readonly title: string;
+  readonly description: string;
+  /** Grafana unit id, e.g. "reqps", "percentunit", "ms", "bytes", "short". */
+  readonly unit: string;
+  readonly targets: readonly Target[];
+  /** The alert threshold this panel draws (a constant from catalogue/thresholds.ts). */
+  readonly threshold?: Threshold;
+  /** Width (1-24) and height in grid units; placed left to right by the layout. */
+  readonly size?: { readonly w: number; readonly h: number };
+  /** Explicit position, overriding the automatic layout. */
+  readonly gridPos?: GridPos;
+  /** Grafana field-name renames and hides for table-shaped data. */
+  readonly columns?: { readonly rename?: Readonly<Record<string, string>>; readonly hide?: readonly string[] };
+}
+
+export type PanelDef =
+  | (PanelCommon & { readonly kind: "timeseries"; readonly stacked?: boolean; readonly bars?: boolean })
+  | (PanelCommon & { readonly kind: "stat"; readonly decimals?: number })
+  | (PanelCommon & { readonly kind: "table" })
+  | (PanelCommon & { readonly kind: "piechart" })
+  | (PanelCommon & { readonly kind: "bargauge"; readonly max?: number })
+  | (PanelCommon & { readonly kind: "nodegraph" });
+
+export type PanelKind = PanelDef["kind"];
+
+const panel =
+  <K extends PanelKind>(kind: K) =>
+  (def: Omit<Extract<PanelDef, { kind: K }>, "kind">): Extract<PanelDef, { kind: K }> =>
+    ({ ...def, kind }) as Extract<PanelDef, { kind: K }>;
+
+/** Lines over time: rates, ratios, latencies. */
+export const timeSeries = panel("timeseries");
+/** One big number per series, coloured by the threshold. */
+export const stat = panel("stat");
+/** Instant values per series as rows. */
+export const table = panel("table");
+/** Shares of a whole. */
+export const pieChart = panel("piechart");
+/** Horizontal bars per series, for rankings. */
+export const barGauge = panel("bargauge");
+/**
+ * Service graph. Grafana's node graph builds its nodes from an edges frame alone when no
+ * nodes frame is given; an edges frame needs `id`, `source` and `target` fields (and an
+ * optional numeric `mainstat`). The query must therefore return those as labels, as a table.
+ */
+export const nodeGraph = panel("nodegraph");

@@ -1,0 +1,435 @@
+// PromQL text → lezer tree → our syntax tree (ast.ts), with syntax findings. Value types and
+// result labels are computed bottom-up during the same walk, and type errors are reported
+// as they are found, so later rules read a finished tree.
+
+import { parser } from "@prometheus-io/lezer-promql";
+import type { SyntaxNode } from "@lezer/common";
+import {
+  COMPARISONS,
+  SET_OPERATORS,
+  type AggregateNode,
+  type Expr,
+  type Grouping,
+  type LabelSet,
+  type Matcher,
+  type Range,
+  type SelectorNode,
+  type ValueType,
+  type VectorMatching,
+} from "./ast";
+import { AGGREGATIONS, FUNCTIONS } from "./functions";
+
+/** Deeper nesting than this is not built (lezer copes; our recursion need not). */
+export const MAX_DEPTH = 400;
+
+export interface Problem {
+  readonly rule: "syntax" | "types";
+  readonly message: string;
+  readonly from: number;
+}
+
+export interface ParsedQuery {
+  readonly root: Expr;
+  /** Syntax and type problems; offsets in the parsed (substituted) text. */
+  readonly problems: readonly Problem[];
+  readonly hasSyntaxErrors: boolean;
+  /** True when nesting went past MAX_DEPTH and part of the tree was not built. */
+  readonly truncated: boolean;
+  /** Every node of the tree, parents before children; rules iterate this flat list. */
+  readonly nodes: readonly Expr[];
+}
+
+export interface BuildContext {
+  /** Labels a selector's series carry, when known (catalogue metrics of own files). */
+  readonly selectorLabels: (selector: { name?: string }) => LabelSet;
+  /** Sentinel duration text → variable. */
+  readonly durations: ReadonlyMap<string, string>;
+}
+
+const EXPR_NODES = new Set([
+  "AggregateExpr", "BinaryExpr", "FunctionCall", "MatrixSelector", "NumberDurationLiteral", "OffsetExpr", "AnchoredExpr",
+  "SmoothedExpr", "ParenExpr", "StringLiteral", "SubqueryExpr", "UnaryExpr", "VectorSelector", "StepInvariantExpr",
+]);
+
+export function parsePromQL(text: string, ctx: BuildContext): ParsedQuery {
+  const tree = parser.parse(text);
+  const problems: Problem[] = [];
+  let hasSyntaxErrors = false;
+  let lastErrorAt = -1;
+  // One cursor pass over lezer's tree for what the AST does not keep: error nodes and strings.
+  tree.iterate({
+    enter(node) {
+      if (node.type.isError) {
+        hasSyntaxErrors = true;
+        if (node.from === lastErrorAt) return; // lezer may stack several errors at one spot
+        lastErrorAt = node.from;
+        problems.push({ rule: "syntax", from: node.from, message: syntaxMessage(text, node.from, node.to) });
+      } else if (node.name === "StringLiteral" && !isTerminated(text.slice(node.from, node.to))) {
+        hasSyntaxErrors = true;
+        problems.push({ rule: "syntax", from: node.from, message: `unterminated string starting at column ${node.from + 1}` });
+      }
+    },
+  });
+
+  const builder = new Builder(text, ctx, problems);
+  const top = tree.topNode.firstChild;
+  const root = top && EXPR_NODES.has(top.name) ? builder.build(top, 0) : builder.unknown(0, text.length);
+  return { root, problems, hasSyntaxErrors, truncated: builder.truncated, nodes: builder.nodes };
+}
+
+function syntaxMessage(text: string, from: number, to: number): string {
+  if (from >= text.length) return text.trim() === "" ? "empty expression" : "unexpected end of input";
+  const snippet = text.slice(from, Math.max(to, from + 1)).slice(0, 30);
+  return `unexpected ${JSON.stringify(snippet)} at column ${from + 1}`;
+}
+
+function isTerminated(literal: string): boolean {
+  const quote = literal[0];
+  if (literal.length < 2 || literal[literal.length - 1] !== quote) return false;
+  if (quote === "`") return true;
+  // The closing quote must not be escaped: count the backslashes before it.
+  let backslashes = 0;
+  for (let i = literal.length - 2; i > 0 && literal[i] === "\\"; i--) backslashes++;
+  return backslashes % 2 === 0;
+}
+
+/** Go-style string literal → value (the escapes PromQL accepts). */
+export function unquote(literal: string): string {
+  const quote = literal[0];
+  const body = literal.slice(1, literal.length > 1 && literal.endsWith(quote ?? "") ? -1 : undefined);
+  if (quote === "`") return body;
+  return body.replace(/\\(x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|[0-7]{3}|.)/g, (_, e: string) => {
+    switch (e[0]) {
+      case "n": return "\n";
+      case "t": return "\t";
+      case "r": return "\r";
+      case "a": return "\x07";
+      case "b": return "\b";
+      case "f": return "\f";
+      case "v": return "\v";
+      case "x": case "u": case "U": return String.fromCodePoint(parseInt(e.slice(1), 16));
+      default:
+        return /^[0-7]{3}$/.test(e) ? String.fromCharCode(parseInt(e, 8)) : e;
+    }
+  });
+}
+
+const UNIT_MS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000, y: 31_536_000_000 };
+
+/** "1h30m" → ms; a plain number is seconds; undefined for anything else. */
+export function parseDuration(text: string): number | undefined {
+  const t = text.trim();
+  if (/^\d+(\.\d+)?$/.test(t)) return Number(t) * 1000;
+  if (!/^(\d+(ms|[smhdwy]))+$/.test(t)) return undefined;
+  let ms = 0;
+  for (const m of t.matchAll(/(\d+)(ms|[smhdwy])/g)) ms += Number(m[1]) * UNIT_MS[m[2]!]!;
+  return ms;
+}
+
+class Builder {
+  truncated = false;
+  readonly nodes: Expr[] = [];
+
+  constructor(
+    private readonly text: string,
+    private readonly ctx: BuildContext,
+    private readonly problems: Problem[],
+  ) {}
+
+  private src(node: SyntaxNode): string {
+    return this.text.slice(node.from, node.to);
+  }
+
+  private typeError(from: number, message: string): void {
+    this.problems.push({ rule: "types", from, message });
+  }
+
+  unknown(from: number, to: number): Expr {
+    const node: Expr = { kind: "unknown", from, to, type: "unknown", labels: null };
+    this.nodes.push(node);
+    return node;
+  }
+
+  private exprChildren(node: SyntaxNode): SyntaxNode[] {
+    const out: SyntaxNode[] = [];
+    for (let c = node.firstChild; c; c = c.nextSibling) if (EXPR_NODES.has(c.name)) out.push(c);
+    return out;
+  }
+
+  private child(node: SyntaxNode, name: string): SyntaxNode | null {
+    for (let c = node.firstChild; c; c = c.nextSibling) if (c.name === name) return c;
+    return null;
+  }
+
+  build(node: SyntaxNode, depth: number): Expr {
+    if (depth > MAX_DEPTH) {
+      this.truncated = true;
+      return this.unknown(node.from, node.to);
+    }
+    const expr = this.make(node, depth + 1);
+    this.nodes.push(expr);
+    for (const c of children(expr)) c.parent = expr;
+    return expr;
+  }
+
+  private sub(node: SyntaxNode | undefined, depth: number, from: number): Expr {
+    return node ? this.build(node, depth) : this.unknown(from, from);
+  }
+
+  private make(node: SyntaxNode, depth: number): Expr {
+    const { from, to } = node;
+    switch (node.name) {
+      case "NumberDurationLiteral": {
+        const t = this.src(node).replace(/_/g, "");
+        const value = /^[+-]?(inf|nan)$/i.test(t) ? (/nan/i.test(t) ? NaN : t.startsWith("-") ? -Infinity : Infinity) : Number(t);
+        return { kind: "number", from, to, value: Number.isNaN(value) ? (parseDuration(t.replace(/^[+-]/, "")) ?? NaN) / 1000 : value, type: "scalar", labels: new Set() };
+      }
+      case "StringLiteral":
+        return { kind: "string", from, to, value: unquote(this.src(node)), type: "string", labels: null };
+      case "VectorSelector":
+        return this.selector(node);
+      case "ParenExpr":
+      case "AnchoredExpr":
+      case "SmoothedExpr": {
+        const inner = this.sub(this.exprChildren(node)[0], depth, from);
+        return { kind: node.name === "ParenExpr" ? "paren" : "modifier", from, to, expr: inner, type: inner.type, labels: inner.labels };
+      }
+      case "UnaryExpr": {
+        const inner = this.sub(this.exprChildren(node)[0], depth, from);
+        if (inner.type !== "scalar" && inner.type !== "vector" && inner.type !== "unknown")
+          this.typeError(from, `unary operator needs a scalar or instant vector, got ${describe(inner.type)}`);
+        return { kind: "unary", from, to, expr: inner, type: inner.type, labels: inner.labels };
+      }
+      case "OffsetExpr":
+      case "StepInvariantExpr": {
+        const inner = this.sub(this.exprChildren(node)[0], depth, from);
+        const base = inner.kind === "paren" ? inner : inner;
+        if (!["selector", "matrix", "subquery", "offset", "at", "unknown"].includes(base.kind))
+          this.typeError(from, `${node.name === "OffsetExpr" ? "offset" : "@"} must follow a selector or subquery`);
+        return { kind: node.name === "OffsetExpr" ? "offset" : "at", from, to, expr: inner, type: inner.type, labels: inner.labels };
+      }
+      case "MatrixSelector": {
+        const inner = this.sub(this.exprChildren(node)[0], depth, from);
+        const range = this.range(this.child(node, "DurationExpr"));
+        let core: Expr = inner;
+        while (core.kind === "offset" || core.kind === "at") core = core.expr;
+        if (core.kind !== "selector" && core.kind !== "unknown")
+          this.typeError(from, `a range [${range.text}] can only follow a vector selector; use a subquery [${range.text}:] for expressions`);
+        return { kind: "matrix", from, to, expr: inner, range, type: "matrix", labels: inner.labels };
+      }
+      case "SubqueryExpr": {
+        const inner = this.sub(this.exprChildren(node)[0], depth, from);
+        if (inner.type !== "vector" && inner.type !== "unknown") this.typeError(from, `subquery needs an instant vector, got ${describe(inner.type)}`);
+        const range = this.range(this.child(node, "DurationExpr"));
+        return { kind: "subquery", from, to, expr: inner, range, type: "matrix", labels: inner.labels };
+      }
+      case "FunctionCall":
+        return this.call(node, depth);
+      case "AggregateExpr":
+        return this.aggregate(node, depth);
+      case "BinaryExpr":
+        return this.binary(node, depth);
+      default:
+        return { kind: "unknown", from, to, type: "unknown", labels: null };
+    }
+  }
+
+  private range(node: SyntaxNode | null): Range {
+    if (!node) return { text: "" };
+    const raw = this.src(node).trim();
+    const variable = this.ctx.durations.get(raw);
+    if (variable) return { text: variable, variable };
+    const ms = parseDuration(raw);
+    return ms === undefined ? { text: raw } : { text: raw, ms };
+  }
+
+  private selector(node: SyntaxNode): SelectorNode {
+    const id = this.child(node, "Identifier");
+    let name = id ? this.src(id) : undefined;
+    const matchers: Matcher[] = [];
+    const list = this.child(node, "LabelMatchers");
+    for (let c = list?.firstChild ?? null; c; c = c.nextSibling) {
+      if (c.name === "QuotedLabelName") {
+        name = unquote(this.src(c));
+        continue;
+      }
+      if (c.name !== "UnquotedLabelMatcher" && c.name !== "QuotedLabelMatcher") continue;
+      const labelNode = c.firstChild;
+      const opNode = this.child(c, "MatchOp");
+      const valueNode = this.child(c, "StringLiteral");
+      if (!labelNode || !opNode || !valueNode) continue;
+      const label = labelNode.name === "QuotedLabelName" ? unquote(this.src(labelNode)) : this.src(labelNode);
+      const op = this.src(opNode) as Matcher["op"];
+      const value = unquote(this.src(valueNode));
+      if (label === "__name__" && op === "=") name = value;
+      matchers.push({ label, op, value, from: c.from });
+    }
+    const base = { kind: "selector" as const, from: node.from, to: node.to, matchers, type: "vector" as const };
+    return name === undefined ? { ...base, labels: null } : { ...base, name, labels: this.ctx.selectorLabels({ name }) };
+  }
+
+  private args(body: SyntaxNode | null, depth: number): Expr[] {
+    return body ? this.exprChildren(body).map((c) => this.build(c, depth)) : [];
+  }
+
+  private call(node: SyntaxNode, depth: number): Expr {
+    const fnNode = this.child(node, "FunctionIdentifier");
+    const fn = fnNode ? this.src(fnNode) : "";
+    const args = this.args(this.child(node, "FunctionCallBody"), depth);
+    const sig = FUNCTIONS.get(fn);
+    const base = { kind: "call" as const, from: node.from, to: node.to, fn, args };
+    if (!sig) return { ...base, type: "unknown", labels: null };
+    const min = sig.args.length - sig.optional;
+    const max = sig.variadic ? Infinity : sig.args.length;
+    if (args.length < min || args.length > max) {
+      const expected = max === Infinity ? `at least ${min}` : min === max ? `${min}` : `${min} to ${max}`;
+      this.typeError(node.from, `${fn}() takes ${expected} argument(s), got ${args.length}`);
+    }
+    args.forEach((arg, i) => {
+      const want = sig.args[Math.min(i, sig.args.length - 1)];
+      if (want && i < max && !compatible(want, arg.type))
+        this.typeError(arg.from, `${fn}() argument ${i + 1} must be ${describe(want)}, got ${describe(arg.type)}${hint(want, arg)}`);
+    });
+    return { ...base, type: sig.returns, labels: callLabels(fn, args) };
+  }
+
+  private aggregate(node: SyntaxNode, depth: number): AggregateNode {
+    const opNode = this.child(node, "AggregateOp");
+    const op = opNode ? this.src(opNode).toLowerCase() : "";
+    const args = this.args(this.child(node, "FunctionCallBody"), depth);
+    const modifier = this.child(node, "AggregateModifier");
+    let grouping: Grouping | undefined;
+    if (modifier) {
+      const without = modifier.firstChild?.name === "Without";
+      grouping = { without, labels: this.groupingLabels(this.child(modifier, "GroupingLabels")) };
+    }
+    const paramType = AGGREGATIONS.get(op);
+    const wanted = paramType ? 2 : 1;
+    if (args.length !== wanted)
+      this.typeError(node.from, `${op} takes ${wanted === 2 ? "a parameter and a vector" : "one vector"}, got ${args.length} argument(s)`);
+    const vectorArg = args[args.length - 1];
+    if (paramType && args.length === 2 && !compatible(paramType, args[0]!.type))
+      this.typeError(args[0]!.from, `${op} parameter must be ${describe(paramType)}, got ${describe(args[0]!.type)}`);
+    if (vectorArg && !compatible("vector", vectorArg.type))
+      this.typeError(vectorArg.from, `${op} needs an instant vector, got ${describe(vectorArg.type)}${hint("vector", vectorArg)}`);
+    const inner = vectorArg?.labels ?? null;
+    let labels: LabelSet;
+    if (op === "topk" || op === "bottomk" || op === "limitk" || op === "limit_ratio") labels = inner;
+    else if (!grouping) labels = new Set();
+    else if (!grouping.without) labels = new Set(grouping.labels);
+    else labels = inner && new Set([...inner].filter((l) => !grouping.labels.includes(l)));
+    if (op === "count_values" && labels && args[0]?.kind === "string") labels = new Set([...labels, args[0].value]);
+    const result: AggregateNode = { kind: "aggregate", from: node.from, to: node.to, op, args, type: "vector", labels };
+    return grouping ? { ...result, grouping } : result;
+  }
+
+  private groupingLabels(node: SyntaxNode | null): string[] {
+    const out: string[] = [];
+    for (let c = node?.firstChild ?? null; c; c = c.nextSibling) {
+      if (c.name === "LabelName") out.push(this.src(c));
+      else if (c.name === "QuotedLabelName") out.push(unquote(this.src(c)));
+    }
+    return out;
+  }
+
+  private binary(node: SyntaxNode, depth: number): Expr {
+    const [l, r] = this.exprChildren(node);
+    const lhs = this.sub(l, depth, node.from);
+    const rhs = this.sub(r, depth, node.to);
+    let op = "";
+    let bool = false;
+    let matching: VectorMatching | undefined;
+    for (let c = node.firstChild; c; c = c.nextSibling) {
+      if (EXPR_NODES.has(c.name)) continue;
+      if (c.name === "BoolModifier") bool = true;
+      else if (c.name === "MatchingModifierClause") matching = this.matching(c);
+      else if (!op && !c.type.isError && c.name !== "FillModifier") op = this.src(c).toLowerCase();
+    }
+    const base = { kind: "binary" as const, from: node.from, to: node.to, op, lhs, rhs, bool };
+    const isComparison = COMPARISONS.has(op);
+    const isSet = SET_OPERATORS.has(op);
+    for (const side of [lhs, rhs])
+      if (side.type === "matrix" || side.type === "string")
+        this.typeError(side.from, `binary operator ${op} needs scalars or instant vectors, got ${describe(side.type)}${hint("vector", side)}`);
+    if (bool && !isComparison) this.typeError(node.from, `bool modifier only applies to comparison operators, not ${op}`);
+    const lt = lhs.type, rt = rhs.type;
+    if (isSet && (lt === "scalar" || rt === "scalar")) this.typeError(node.from, `set operator ${op} needs instant vectors on both sides`);
+    if (isComparison && !bool && lt === "scalar" && rt === "scalar")
+      this.typeError(node.from, `comparisons between scalars need the bool modifier`);
+    if (matching && (lt === "scalar" || rt === "scalar")) this.typeError(node.from, `vector matching (on/ignoring) needs vectors on both sides`);
+    if (isSet && matching?.group) this.typeError(node.from, `group_${matching.group} cannot be used with set operator ${op}`);
+    const type: ValueType = lt === "scalar" && rt === "scalar" ? "scalar" : lt === "unknown" || rt === "unknown" ? "unknown" : "vector";
+    const result = { ...base, type, labels: binaryLabels(op, lhs, rhs, matching) };
+    return matching ? { ...result, matching } : result;
+  }
+
+  private matching(node: SyntaxNode): VectorMatching {
+    const groups: string[][] = [];
+    let on = false;
+    let group: "left" | "right" | undefined;
+    for (let c = node.firstChild; c; c = c.nextSibling) {
+      if (c.name === "On") on = true;
+      else if (c.name === "GroupLeft") group = "left";
+      else if (c.name === "GroupRight") group = "right";
+      else if (c.name === "GroupingLabels") groups.push(this.groupingLabels(c));
+    }
+    const m: VectorMatching = { on, labels: groups[0] ?? [], include: groups[1] ?? [] };
+    return group ? { ...m, group } : m;
+  }
+}
+
+function children(e: Expr): Expr[] {
+  switch (e.kind) {
+    case "matrix": case "subquery": case "unary": case "paren": case "offset": case "at": case "modifier": return [e.expr];
+    case "call": case "aggregate": return [...e.args];
+    case "binary": return [e.lhs, e.rhs];
+    default: return [];
+  }
+}
+
+function compatible(want: ValueType, got: ValueType): boolean {
+  return got === "unknown" || want === got;
+}
+
+function describe(t: ValueType): string {
+  return { scalar: "a scalar", vector: "an instant vector", matrix: "a range vector", string: "a string", unknown: "unknown" }[t];
+}
+
+function hint(want: ValueType, arg: Expr): string {
+  if (want === "matrix" && arg.type === "vector") return " (add a range, e.g. [5m])";
+  if (want === "vector" && arg.type === "matrix") return " (remove the range, or wrap it in rate()/..._over_time())";
+  return "";
+}
+
+function callLabels(fn: string, args: readonly Expr[]): LabelSet {
+  const first = args[0]?.labels ?? null;
+  switch (fn) {
+    case "time": case "pi": case "scalar": case "vector": case "start": case "end": case "range": case "step":
+      return new Set();
+    case "histogram_quantile": case "histogram_fraction": {
+      const v = args[args.length - 1]?.labels ?? null;
+      return v && new Set([...v].filter((l) => l !== "le"));
+    }
+    case "absent": case "absent_over_time": {
+      // Labels come from the equality matchers of the selector.
+      let s = args[0];
+      while (s && (s.kind === "matrix" || s.kind === "paren")) s = s.expr;
+      return s?.kind === "selector" ? new Set(s.matchers.filter((m) => m.op === "=").map((m) => m.label)) : new Set();
+    }
+    case "label_replace": case "label_join": {
+      const target = args[1];
+      return first && target?.kind === "string" ? new Set([...first, target.value]) : null;
+    }
+    default:
+      return first;
+  }
+}
+
+function binaryLabels(op: string, lhs: Expr, rhs: Expr, matching: VectorMatching | undefined): LabelSet {
+  if (lhs.type === "scalar") return rhs.labels;
+  if (rhs.type === "scalar") return lhs.labels;
+  if (op === "or") return lhs.labels && rhs.labels ? new Set([...lhs.labels, ...rhs.labels]) : null;
+  if (matching?.group === "right") return rhs.labels && new Set([...rhs.labels, ...matching.include]);
+  if (matching?.group === "left") return lhs.labels && new Set([...lhs.labels, ...matching.include]);
+  return lhs.labels;
+}

@@ -1,0 +1,63 @@
+// Output: one finding per line (`file: a › b › c: rule-id: message`) or JSON, and exit codes.
+
+import type { InputError, RunResult } from "./files";
+import type { Finding } from "./types";
+
+export const EXIT_OK = 0;
+export const EXIT_FINDINGS = 1;
+export const EXIT_USAGE = 2;
+
+export function formatFinding(f: Finding): string {
+  const where = f.location.length ? `${f.file}: ${f.location.join(" › ")}` : f.file;
+  const tags = [f.severity === "warning" ? "warning" : "", f.suppressed !== undefined ? `suppressed: ${f.suppressed}` : ""].filter(Boolean);
+  return `${where}: ${f.rule}: ${f.message}${tags.length ? ` (${tags.join("; ")})` : ""}`;
+}
+
+export function formatInputError(e: InputError): string {
+  return `${e.file}: cannot lint: ${e.reason}`;
+}
+
+export interface Summary {
+  readonly errors: number;
+  readonly warnings: number;
+  readonly suppressed: number;
+}
+
+export function summarize(findings: readonly Finding[]): Summary {
+  let errors = 0, warnings = 0, suppressed = 0;
+  for (const f of findings) {
+    if (f.suppressed !== undefined) suppressed++;
+    else if (f.severity === "error") errors++;
+    else warnings++;
+  }
+  return { errors, warnings, suppressed };
+}
+
+/**
+ * 2 when any input could not be read; else 1 when an unsuppressed error remains (or, with
+ * `strict`, a warning); else 0. Suppressed findings never fail the run.
+ */
+export function exitCode(result: RunResult, strict: boolean): number {
+  if (result.inputErrors.length) return EXIT_USAGE;
+  const s = summarize(result.findings);
+  return s.errors > 0 || (strict && s.warnings > 0) ? EXIT_FINDINGS : EXIT_OK;
+}
+
+export function formatJson(result: RunResult): string {
+  return JSON.stringify(
+    {
+      summary: { files: result.files, ...summarize(result.findings), inputErrors: result.inputErrors.length },
+      inputErrors: result.inputErrors,
+      findings: result.findings.map((f) => ({
+        file: f.file,
+        location: f.location,
+        rule: f.rule,
+        severity: f.severity,
+        message: f.message,
+        ...(f.suppressed !== undefined ? { suppressed: true, reason: f.suppressed } : { suppressed: false }),
+      })),
+    },
+    null,
+    2,
+  );
+}

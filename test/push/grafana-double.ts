@@ -1,0 +1,446 @@
+// An in-process Grafana that follows /work/shared/reference/grafana-api.md closely enough to
+// test the push client: real HTTP on 127.0.0.1, the documented status codes and error bodies,
+// version bumps on every save, search paging, folders and the provisioning rule-group API.
+// Faults (500, 429 + Retry-After, dropped sockets, hangs) are injected from a seeded PRNG.
+
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+
+export interface StoredDashboard {
+  id: number;
+  uid: string;
+  version: number;
+  folderUid: string;
+  dashboard: Record<string, unknown>;
+  /** One entry per save: Grafana adds a history row even for identical JSON. */
+  history: { version: number; message: string }[];
+}
+
+export interface StoredFolder {
+  id: number;
+  uid: string;
+  title: string;
+  parentUid?: string;
+  version: number;
+}
+
+export interface LoggedRequest {
+  method: string;
+  path: string;
+  status: number | "dropped" | "hung";
+  at: number;
+  authorization?: string;
+  orgId?: string;
+  /** The dashboard uid a POST /api/dashboards/db was about (several share the path). */
+  subject?: string;
+}
+
+export interface Faults {
+  /** Share of requests (0..1) that get a fault instead of (or, for lost responses, after) normal handling. */
+  rate: number;
+  seed?: number;
+  kinds?: readonly ("500" | "503" | "429" | "drop" | "drop-after")[];
+  retryAfterSeconds?: number;
+  /** Paths (prefix) never faulted. */
+  spare?: readonly string[];
+}
+
+export interface DoubleOptions {
+  /** Accepted service account token; any other Bearer value gets 401 api-key.invalid. */
+  token?: string;
+  basic?: { user: string; password: string };
+  /** Make the accepted token answer 401 with this messageId instead (expired/revoked). */
+  tokenState?: "ok" | "api-key.expired" | "api-key.revoked";
+  /** Permissions the service account has; default all. */
+  permissions?: ReadonlySet<string>;
+  /** 412 (current Grafana) or 409 (older) for a folder uid that exists. */
+  folderConflictStatus?: 409 | 412;
+  faults?: Faults;
+  /** Never answer these requests (path prefix); for timeout tests. */
+  hang?: (method: string, path: string) => boolean;
+  /** Echo the Authorization header in 500 bodies (a badly behaved proxy), to test redaction. */
+  echoAuthorizationOn500?: boolean;
+  healthy?: boolean;
+}
+
+export const ALL_PERMISSIONS = new Set([
+  "dashboards:create",
+  "dashboards:write",
+  "dashboards:read",
+  "dashboards:delete",
+  "folders:create",
+  "folders:read",
+  "folders:write",
+  "alert.provisioning:read",
+  "alert.provisioning:write",
+]);
+
+const UID_RE = /^[a-zA-Z0-9\-_]*$/;
+
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const slugify = (title: string) => title.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");
+
+export class GrafanaDouble {
+  readonly dashboards = new Map<string, StoredDashboard>();
+  readonly folders = new Map<string, StoredFolder>();
+  readonly ruleGroups = new Map<string, Record<string, unknown>>();
+  readonly log: LoggedRequest[] = [];
+  options: DoubleOptions;
+  private server?: http.Server;
+  private nextId = 1;
+  private random: () => number;
+
+  constructor(options: DoubleOptions = {}) {
+    this.options = { token: "glsa_test_token_0123456789abcdef", folderConflictStatus: 412, tokenState: "ok", healthy: true, ...options };
+    this.random = mulberry32(options.faults?.seed ?? 1);
+  }
+
+  get url(): string {
+    const address = this.server?.address() as AddressInfo | undefined;
+    if (!address) throw new Error("double not started");
+    return `http://127.0.0.1:${address.port}`;
+  }
+
+  /** Requests that changed state and were answered (successful writes). */
+  writes(): LoggedRequest[] {
+    return this.log.filter((r) => r.method !== "GET" && r.status === 200);
+  }
+
+  count(method: string, pathPrefix: string): number {
+    return this.log.filter((r) => r.method === method && r.path.startsWith(pathPrefix) && r.status !== "dropped" && r.status !== "hung").length;
+  }
+
+  async start(): Promise<this> {
+    this.server = http.createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on("data", (c: Buffer) => chunks.push(c));
+      req.on("end", () => this.handle(req, res, Buffer.concat(chunks).toString("utf8")));
+    });
+    await new Promise<void>((resolve) => this.server!.listen(0, "127.0.0.1", resolve));
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  /** Seeds a dashboard as if someone created it in the UI. */
+  seedDashboard(dashboard: Record<string, unknown>, folderUid = ""): StoredDashboard {
+    const uid = String(dashboard.uid);
+    const stored: StoredDashboard = { id: this.nextId++, uid, version: 1, folderUid, dashboard: structuredClone(dashboard), history: [{ version: 1, message: "seed" }] };
+    this.dashboards.set(uid, stored);
+    return stored;
+  }
+
+  seedFolder(folder: { uid: string; title: string; parentUid?: string }): void {
+    this.folders.set(folder.uid, { id: this.nextId++, version: 1, ...folder });
+  }
+
+  private handle(req: http.IncomingMessage, res: http.ServerResponse, rawBody: string): void {
+    const url = new URL(req.url ?? "/", "http://double");
+    const method = req.method ?? "GET";
+    const entry: LoggedRequest = { method, path: url.pathname + url.search, status: 0, at: Date.now(), authorization: req.headers.authorization, orgId: req.headers["x-grafana-org-id"] as string | undefined };
+    this.log.push(entry);
+    if (method === "POST" && url.pathname === "/api/dashboards/db") {
+      try {
+        entry.subject = String((JSON.parse(rawBody) as { dashboard?: { uid?: unknown } }).dashboard?.uid);
+      } catch {
+        // bad JSON is answered with 400 below
+      }
+    }
+
+    if (this.options.hang?.(method, url.pathname)) {
+      entry.status = "hung";
+      return; // never answer
+    }
+
+    const faults = this.options.faults;
+    let dropAfter = false;
+    if (faults && !faults.spare?.some((p) => url.pathname.startsWith(p)) && this.random() < faults.rate) {
+      const kinds = faults.kinds ?? ["500", "429", "drop", "drop-after"];
+      const kind = kinds[Math.floor(this.random() * kinds.length)];
+      if (kind === "drop") {
+        entry.status = "dropped";
+        req.socket.destroy();
+        return;
+      }
+      if (kind === "drop-after") dropAfter = true;
+      else if (kind === "429") {
+        entry.status = 429;
+        res.setHeader("Retry-After", String(faults.retryAfterSeconds ?? 1));
+        return this.send(res, entry, 429, { message: "Too Many Requests" });
+      } else {
+        const status = Number(kind);
+        return this.send(res, entry, status, this.options.echoAuthorizationOn500 ? { message: `upstream error for ${req.headers.authorization}` } : { message: "Internal Server Error", traceID: "" });
+      }
+    }
+
+    let result: { status: number; body: unknown };
+    try {
+      result = this.route(method, url, req.headers, rawBody);
+    } catch (error) {
+      result = { status: 500, body: { message: "Internal Server Error", traceID: "" } };
+      console.error(error);
+    }
+    if (dropAfter) {
+      // The request was processed but the response is lost: the client cannot tell whether it happened.
+      entry.status = "dropped";
+      req.socket.destroy();
+      return;
+    }
+    this.send(res, entry, result.status, result.body);
+  }
+
+  private send(res: http.ServerResponse, entry: LoggedRequest, status: number, body: unknown): void {
+    entry.status = status;
+    const text = body === undefined ? "" : JSON.stringify(body);
+    res.writeHead(status, { "Content-Type": "application/json" });
+    res.end(text);
+  }
+
+  private authorize(headers: http.IncomingHttpHeaders): { status: number; body: unknown } | undefined {
+    const auth = headers.authorization;
+    if (!auth) return { status: 401, body: { message: "Unauthorized" } };
+    const [scheme, value = ""] = auth.split(" ");
+    if (scheme === "Bearer") {
+      if (value !== this.options.token) return { status: 401, body: { messageId: "api-key.invalid", message: "Invalid API key", statusCode: 401, traceID: "" } };
+      if (this.options.tokenState && this.options.tokenState !== "ok") {
+        return { status: 401, body: { messageId: this.options.tokenState, message: this.options.tokenState === "api-key.expired" ? "Expired API key" : "Revoked token", statusCode: 401, traceID: "" } };
+      }
+      return undefined;
+    }
+    if (scheme === "Basic" && this.options.basic) {
+      const [user, password] = Buffer.from(value, "base64").toString("utf8").split(":");
+      if (user === this.options.basic.user && password === this.options.basic.password) return undefined;
+    }
+    return { status: 401, body: { message: "Unauthorized" } };
+  }
+
+  private need(permission: string): { status: number; body: unknown } | undefined {
+    const granted = this.options.permissions ?? ALL_PERMISSIONS;
+    if (granted.has(permission)) return undefined;
+    return {
+      status: 403,
+      body: {
+        title: "Access denied",
+        message: `You'll need additional permissions to perform this action. Permissions needed: ${permission}`,
+        accessErrorId: "ACE0123456789",
+      },
+    };
+  }
+
+  private route(method: string, url: URL, headers: http.IncomingHttpHeaders, rawBody: string): { status: number; body: unknown } {
+    const path = url.pathname;
+    if (method === "GET" && path === "/api/health") {
+      return this.options.healthy
+        ? { status: 200, body: { commit: "abc1234", database: "ok", version: "12.1.0" } }
+        : { status: 503, body: { commit: "abc1234", database: "failing", version: "12.1.0" } };
+    }
+    const denied = this.authorize(headers);
+    if (denied) return denied;
+
+    let body: Record<string, unknown> = {};
+    if (rawBody) {
+      try {
+        body = JSON.parse(rawBody) as Record<string, unknown>;
+      } catch {
+        return { status: 400, body: { message: "bad request data" } };
+      }
+    }
+
+    let m: RegExpExecArray | null;
+    if ((m = /^\/api\/dashboards\/uid\/([^/]+)$/.exec(path))) {
+      const uid = decodeURIComponent(m[1]!);
+      const stored = this.dashboards.get(uid);
+      if (method === "GET") {
+        const no = this.need("dashboards:read");
+        if (no) return no;
+        if (!stored) return { status: 404, body: { message: "Dashboard not found" } };
+        const folder = this.folders.get(stored.folderUid);
+        return {
+          status: 200,
+          body: {
+            dashboard: { ...structuredClone(stored.dashboard), id: stored.id, uid: stored.uid, version: stored.version },
+            meta: { version: stored.version, folderUid: stored.folderUid, folderTitle: folder?.title ?? "General", provisioned: false, url: `/d/${uid}/${slugify(String(stored.dashboard.title))}`, slug: slugify(String(stored.dashboard.title)) },
+          },
+        };
+      }
+      if (method === "DELETE") {
+        const no = this.need("dashboards:delete");
+        if (no) return no;
+        if (!stored) return { status: 404, body: { message: "Dashboard not found" } };
+        this.dashboards.delete(uid);
+        const title = String(stored.dashboard.title);
+        return { status: 200, body: { title, message: `Dashboard ${title} deleted`, uid } };
+      }
+    }
+    if (method === "POST" && path === "/api/dashboards/db") return this.saveDashboard(body);
+    if (method === "GET" && path === "/api/search") return this.search(url);
+    if (path === "/api/folders" && method === "POST") return this.createFolder(body);
+    if (path === "/api/folders" && method === "GET") {
+      const no = this.need("folders:read");
+      if (no) return no;
+      const parentUid = url.searchParams.get("parentUid") ?? undefined;
+      return { status: 200, body: [...this.folders.values()].filter((f) => f.parentUid === parentUid).map(({ id, uid, title, parentUid: p }) => ({ id, uid, title, parentUid: p })) };
+    }
+    if ((m = /^\/api\/folders\/([^/]+)$/.exec(path))) {
+      const uid = decodeURIComponent(m[1]!);
+      const folder = this.folders.get(uid);
+      if (method === "GET") {
+        const no = this.need("folders:read");
+        if (no) return no;
+        return folder ? { status: 200, body: { ...folder } } : { status: 404, body: { status: "not-found", message: "folder not found" } };
+      }
+      if (method === "PUT") {
+        const no = this.need("folders:write");
+        if (no) return no;
+        if (!folder) return { status: 404, body: { status: "not-found", message: "folder not found" } };
+        if (!body.overwrite && body.version !== folder.version) return { status: 412, body: { status: "version-mismatch", message: "The folder has been changed by someone else" } };
+        if (typeof body.title !== "string" || body.title === "") return { status: 400, body: { message: "folder title cannot be empty" } };
+        folder.title = body.title;
+        folder.version++;
+        return { status: 200, body: { ...folder } };
+      }
+    }
+    if ((m = /^\/api\/v1\/provisioning\/folder\/([^/]+)\/rule-groups\/([^/]+)$/.exec(path))) {
+      return this.ruleGroup(method, decodeURIComponent(m[1]!), decodeURIComponent(m[2]!), body, headers);
+    }
+    return { status: 404, body: { message: "Not Found" } };
+  }
+
+  private saveDashboard(body: Record<string, unknown>): { status: number; body: unknown } {
+    const dashboard = body.dashboard as Record<string, unknown> | undefined;
+    if (!dashboard || typeof dashboard !== "object") return { status: 400, body: { message: "bad request data" } };
+    // Validation order from grafana-api.md.
+    const title = typeof dashboard.title === "string" ? dashboard.title.trim() : "";
+    if (!title) return { status: 400, body: { status: "empty-name", message: "Dashboard title cannot be empty" } };
+    if (title.length > 5000) return { status: 400, body: { message: "Dashboard title cannot be longer than 5000 characters" } };
+    const uid = typeof dashboard.uid === "string" ? dashboard.uid : "";
+    if (!UID_RE.test(uid)) return { status: 400, body: { message: "uid contains illegal characters" } };
+    if (uid.length > 40) return { status: 400, body: { message: "uid too long, max 40 characters" } };
+    const folderUid = typeof body.folderUid === "string" ? body.folderUid : "";
+    if (folderUid !== "" && !this.folders.has(folderUid)) return { status: 400, body: { message: "folder not found" } };
+    const existing = uid ? this.dashboards.get(uid) : undefined;
+    const no = this.need(existing ? "dashboards:write" : "dashboards:create");
+    if (no) return no;
+    if (existing && !body.overwrite && dashboard.version !== existing.version) {
+      return { status: 412, body: { status: "version-mismatch", message: "The dashboard has been changed by someone else" } };
+    }
+    const model = structuredClone(dashboard);
+    delete model.id;
+    delete model.version;
+    const message = typeof body.message === "string" ? body.message : "";
+    let stored: StoredDashboard;
+    if (existing) {
+      // Every save bumps the version, even for identical JSON.
+      existing.version += 1;
+      existing.dashboard = model;
+      existing.folderUid = folderUid;
+      existing.history.push({ version: existing.version, message });
+      stored = existing;
+    } else {
+      const newUid = uid || `gen${this.nextId}`;
+      model.uid = newUid;
+      stored = { id: this.nextId++, uid: newUid, version: 1, folderUid, dashboard: model, history: [{ version: 1, message }] };
+      this.dashboards.set(newUid, stored);
+    }
+    const slug = slugify(title);
+    return { status: 200, body: { status: "success", id: stored.id, uid: stored.uid, url: `/d/${stored.uid}/${slug}`, version: stored.version, slug, folderUid } };
+  }
+
+  private search(url: URL): { status: number; body: unknown } {
+    const q = url.searchParams;
+    const limit = Math.min(Number(q.get("limit") ?? 1000) || 1000, 5000);
+    const page = Math.max(Number(q.get("page") ?? 1) || 1, 1);
+    const tags = q.getAll("tag");
+    const folderUIDs = q.getAll("folderUIDs");
+    const hits = [...this.dashboards.values()]
+      .filter((d) => {
+        const dTags = Array.isArray(d.dashboard.tags) ? (d.dashboard.tags as string[]) : [];
+        return tags.every((t) => dTags.includes(t)) && (folderUIDs.length === 0 || folderUIDs.includes(d.folderUid));
+      })
+      .sort((a, b) => String(a.dashboard.title).localeCompare(String(b.dashboard.title)) || a.uid.localeCompare(b.uid))
+      .map((d) => ({
+        id: d.id,
+        uid: d.uid,
+        title: d.dashboard.title,
+        url: `/d/${d.uid}/${slugify(String(d.dashboard.title))}`,
+        type: "dash-db",
+        tags: Array.isArray(d.dashboard.tags) ? d.dashboard.tags : [],
+        folderUid: d.folderUid || undefined,
+      }));
+    return { status: 200, body: hits.slice((page - 1) * limit, page * limit) };
+  }
+
+  private createFolder(body: Record<string, unknown>): { status: number; body: unknown } {
+    const no = this.need("folders:create");
+    if (no) return no;
+    const title = typeof body.title === "string" ? body.title : "";
+    if (!title) return { status: 400, body: { message: "folder title cannot be empty" } };
+    const uid = typeof body.uid === "string" && body.uid ? body.uid : `f${this.nextId}`;
+    if (!UID_RE.test(uid) || uid.length > 40) return { status: 400, body: { message: "uid contains illegal characters" } };
+    if (this.folders.has(uid)) {
+      return this.options.folderConflictStatus === 409
+        ? { status: 409, body: { message: "a folder with the same uid already exists" } }
+        : { status: 412, body: { status: "version-mismatch", message: "The folder has been changed by someone else" } };
+    }
+    const parentUid = typeof body.parentUid === "string" ? body.parentUid : undefined;
+    if (parentUid && !this.folders.has(parentUid)) return { status: 400, body: { message: "parent folder not found" } };
+    const folder: StoredFolder = { id: this.nextId++, uid, title, version: 1, ...(parentUid ? { parentUid } : {}) };
+    this.folders.set(uid, folder);
+    return { status: 200, body: { ...folder } };
+  }
+
+  private ruleGroup(method: string, folderUid: string, group: string, body: Record<string, unknown>, headers: http.IncomingHttpHeaders): { status: number; body: unknown } {
+    const key = `${folderUid}/${group}`;
+    if (method === "GET") {
+      const no = this.need("alert.provisioning:read");
+      if (no) return no;
+      const stored = this.ruleGroups.get(key);
+      return stored ? { status: 200, body: structuredClone(stored) } : { status: 404, body: { message: "rule group does not exist" } };
+    }
+    if (method !== "PUT") return { status: 404, body: { message: "Not Found" } };
+    const no = this.need("alert.provisioning:write");
+    if (no) return no;
+    if (!this.folders.has(folderUid)) return { status: 400, body: { message: "folder does not exist" } };
+    const interval = body.interval;
+    if (typeof interval !== "number" || interval <= 0 || interval % 10 !== 0) return { status: 400, body: { message: "invalid interval: must be > 0 and a multiple of 10s" } };
+    const rules = Array.isArray(body.rules) ? (body.rules as Record<string, unknown>[]) : [];
+    const provenance = headers["x-disable-provenance"] !== undefined ? "" : "api";
+    const previous = this.ruleGroups.get(key);
+    for (const rule of rules) {
+      const uid = String(rule.uid ?? "");
+      if (!uid || uid.length > 40 || !UID_RE.test(uid)) return { status: 400, body: { message: `invalid rule uid ${uid}` } };
+      const title = String(rule.title ?? "");
+      if (title.length < 1 || title.length > 190) return { status: 400, body: { message: "invalid rule title" } };
+      const data = Array.isArray(rule.data) ? (rule.data as { refId?: string }[]) : [];
+      if (!data.some((d) => d.refId === rule.condition)) return { status: 400, body: { message: `condition ${String(rule.condition)} is not a refId of the rule's data` } };
+      if (!["Alerting", "NoData", "OK", "KeepLast"].includes(String(rule.noDataState))) return { status: 400, body: { message: "invalid noDataState" } };
+      if (!["Alerting", "Error", "OK", "KeepLast"].includes(String(rule.execErrState))) return { status: 400, body: { message: "invalid execErrState" } };
+    }
+    if (previous && (previous.rules as { provenance: string }[]).some((r) => r.provenance !== provenance)) {
+      return { status: 400, body: { message: "cannot change provenance" } };
+    }
+    const stored = {
+      title: group,
+      folderUid,
+      interval,
+      rules: rules.map((r, i) => ({ id: i + 1, orgID: 1, ...r, folderUID: folderUid, ruleGroup: group, updated: new Date().toISOString(), provenance })),
+    };
+    this.ruleGroups.set(key, stored);
+    return { status: 200, body: stored };
+  }
+}
