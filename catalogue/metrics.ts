@@ -80,10 +80,37 @@ const istioValues = {
   connection_security_policy: ["mutual_tls", "none", "unknown"],
 } as const;
 
+/** Realistic values of open Istio labels, for synthetic test data (src/lint/synthetic). */
+const istioExamples = {
+  response_code: ["200", "404", "503"],
+  response_flags: ["-", "UO"],
+  source_workload: ["istio-ingressgateway"],
+  source_workload_namespace: ["istio-system"],
+  destination_service: ["ingestion-api.carbon.svc.cluster.local", "query-api.carbon.svc.cluster.local"],
+  destination_service_name: ["ingestion-api", "query-api"],
+  destination_service_namespace: ["carbon"],
+  destination_workload: ["ingestion-api-v1", "query-api-v1"],
+  destination_workload_namespace: ["carbon"],
+  request_protocol: ["http"],
+  grpc_response_status: ["0"],
+} as const;
+
 /** Envoy stats are per upstream cluster; `namespace`/`pod` come from the scrape config. */
 const envoyLabels = ["cluster_name", "namespace", "pod"] as const;
 
+const envoyExamples = {
+  cluster_name: ["outbound|8080||ingestion-api.carbon.svc.cluster.local", "outbound|8080||query-api.carbon.svc.cluster.local"],
+  namespace: ["carbon"],
+  pod: ["ingestion-api-v1-7d9f8-x2x9k", "query-api-v1-5c8b7-q4w7p"],
+} as const;
+
 const kongRouteLabels = ["service", "route", "workspace"] as const;
+const kongRouteExamples = {
+  service: ["ingestion-api", "query-api"],
+  route: ["ingestion-api-route", "query-api-route"],
+  workspace: ["default"],
+} as const;
+const kafkaTopics = ["carbon.data.ingestion", "carbon.system.health", "carbon.audit.events"];
 
 // ---------------------------------------------------------------- metrics
 
@@ -95,6 +122,7 @@ export const metrics = {
     unit: "short",
     labels: istioLabels,
     values: istioValues,
+    examples: istioExamples,
     source: istioSidecar,
   }),
   istio_request_duration_milliseconds: histogram({
@@ -103,6 +131,7 @@ export const metrics = {
     unit: "ms",
     labels: istioLabels,
     values: istioValues,
+    examples: istioExamples,
     source: istioSidecar,
   }),
 
@@ -112,6 +141,7 @@ export const metrics = {
     help: "Hosts currently ejected from the upstream cluster by outlier detection.",
     unit: "short",
     labels: envoyLabels,
+    examples: envoyExamples,
     source: envoyClusterStats,
   }),
   envoy_cluster_circuit_breakers_default_cx_open: gauge({
@@ -119,6 +149,7 @@ export const metrics = {
     help: "1 while the connection circuit breaker of the cluster is open.",
     unit: "bool",
     labels: envoyLabels,
+    examples: envoyExamples,
     source: envoyClusterStats,
   }),
   envoy_cluster_circuit_breakers_default_rq_open: gauge({
@@ -126,6 +157,7 @@ export const metrics = {
     help: "1 while the request circuit breaker of the cluster is open.",
     unit: "bool",
     labels: envoyLabels,
+    examples: envoyExamples,
     source: envoyClusterStats,
   }),
   envoy_cluster_circuit_breakers_default_rq_pending_open: gauge({
@@ -133,6 +165,7 @@ export const metrics = {
     help: "1 while the pending-request circuit breaker of the cluster is open.",
     unit: "bool",
     labels: envoyLabels,
+    examples: envoyExamples,
     source: envoyClusterStats,
   }),
   envoy_cluster_upstream_cx_active: gauge({
@@ -140,6 +173,7 @@ export const metrics = {
     help: "Active upstream connections of the cluster's connection pool.",
     unit: "short",
     labels: envoyLabels,
+    examples: envoyExamples,
     source: envoyClusterStats,
   }),
   envoy_cluster_upstream_rq_pending_overflow: counter({
@@ -147,6 +181,7 @@ export const metrics = {
     help: "Requests that overflowed the connection pool or circuit breaker and failed.",
     unit: "short",
     labels: envoyLabels,
+    examples: envoyExamples,
     source: envoyClusterStats,
   }),
   envoy_cluster_upstream_rq_retry: counter({
@@ -154,6 +189,7 @@ export const metrics = {
     help: "Upstream request retries.",
     unit: "short",
     labels: envoyLabels,
+    examples: envoyExamples,
     source: envoyClusterStats,
   }),
   envoy_cluster_upstream_rq_total: counter({
@@ -161,6 +197,7 @@ export const metrics = {
     help: "Upstream requests, retries included.",
     unit: "short",
     labels: envoyLabels,
+    examples: envoyExamples,
     source: envoyClusterStats,
   }),
 
@@ -171,6 +208,7 @@ export const metrics = {
     unit: "short",
     labels: ["service", "route", "code", "source", "workspace", "consumer"],
     values: { source: ["service", "kong"] },
+    examples: { ...kongRouteExamples, code: ["200", "401", "403", "429", "500", "503"], consumer: ["ingestion-client", "trading-desk"] },
     source: kongPrometheus("status_code_metrics (and per_consumer for the consumer label)"),
   }),
   kong_request_latency_ms: histogram({
@@ -178,6 +216,7 @@ export const metrics = {
     help: "Total request latency in Kong, from first byte read to last byte sent.",
     unit: "ms",
     labels: kongRouteLabels,
+    examples: kongRouteExamples,
     source: kongPrometheus("latency_metrics"),
   }),
   kong_upstream_latency_ms: histogram({
@@ -185,6 +224,7 @@ export const metrics = {
     help: "Time the upstream service took to answer.",
     unit: "ms",
     labels: kongRouteLabels,
+    examples: kongRouteExamples,
     source: kongPrometheus("latency_metrics"),
   }),
   kong_bandwidth_bytes: counter({
@@ -193,6 +233,7 @@ export const metrics = {
     unit: "bytes",
     labels: ["service", "route", "direction", "workspace", "consumer"],
     values: { direction: ["ingress", "egress"] },
+    examples: { ...kongRouteExamples, consumer: ["ingestion-client"] },
     source: kongPrometheus("bandwidth_metrics"),
   }),
   kong_datastore_reachable: gauge({
@@ -208,6 +249,7 @@ export const metrics = {
     unit: "short",
     labels: ["node_id", "subsystem", "state"],
     values: { state: ["accepted", "active", "handled", "reading", "total", "waiting", "writing"] },
+    examples: { node_id: ["kong-7f6d5-abcde"], subsystem: ["http"] },
     source: kongPrometheus(),
   }),
   kong_upstream_target_health: gauge({
@@ -216,6 +258,7 @@ export const metrics = {
     unit: "bool",
     labels: ["upstream", "target", "address", "state", "subsystem"],
     values: { state: ["healthchecks_off", "healthy", "unhealthy", "dns_error"] },
+    examples: { upstream: ["ingestion-api-upstream"], target: ["10.0.1.15:8080", "10.0.1.16:8080"], address: ["10.0.1.15:8080", "10.0.1.16:8080"], subsystem: ["http"] },
     source: kongPrometheus("upstream_health_metrics"),
   }),
   carbon_gateway_cache_responses_total: counter({
@@ -224,6 +267,7 @@ export const metrics = {
     unit: "short",
     labels: ["service", "route", "cache_status"],
     values: { cache_status: ["Hit", "Miss", "Bypass", "Refresh"] },
+    examples: { service: kongRouteExamples.service, route: kongRouteExamples.route },
     source: gatewayCacheLogger,
   }),
 
@@ -240,6 +284,7 @@ export const metrics = {
     help: "Messages a consumer group is behind the partition's latest offset.",
     unit: "short",
     labels: ["consumergroup", "topic", "partition"],
+    examples: { consumergroup: ["carbon-ingestion-workers", "carbon-audit-sink"], topic: kafkaTopics, partition: ["0", "1"] },
     source: kafkaExporter,
   }),
   kafka_topic_partition_current_offset: gauge({
@@ -247,6 +292,7 @@ export const metrics = {
     help: "Latest offset of a partition.",
     unit: "short",
     labels: ["topic", "partition"],
+    examples: { topic: kafkaTopics, partition: ["0", "1"] },
     source: kafkaExporter,
   }),
   kafka_topic_partition_oldest_offset: gauge({
@@ -254,6 +300,7 @@ export const metrics = {
     help: "Oldest offset still retained in a partition.",
     unit: "short",
     labels: ["topic", "partition"],
+    examples: { topic: kafkaTopics, partition: ["0", "1"] },
     source: kafkaExporter,
   }),
 
@@ -263,6 +310,7 @@ export const metrics = {
     help: "Messages written to the broker, per topic (the series without `topic` is the broker total).",
     unit: "short",
     labels: ["topic", "pod"],
+    examples: { topic: kafkaTopics, pod: ["kafka-0", "kafka-1"] },
     source: kafkaJmx,
   }),
   kafka_server_brokertopicmetrics_failedproducerequests_total: counter({
@@ -270,6 +318,7 @@ export const metrics = {
     help: "Produce requests the broker rejected, per topic.",
     unit: "short",
     labels: ["topic", "pod"],
+    examples: { topic: kafkaTopics, pod: ["kafka-0", "kafka-1"] },
     source: kafkaJmx,
   }),
   kafka_server_replicamanager_underreplicatedpartitions: gauge({
@@ -291,6 +340,7 @@ export const metrics = {
     help: "Bytes on disk of a partition's log on one broker.",
     unit: "bytes",
     labels: ["topic", "partition", "pod"],
+    examples: { topic: kafkaTopics, partition: ["0", "1"], pod: ["kafka-0", "kafka-1"] },
     source: kafkaJmx,
   }),
 
@@ -300,6 +350,7 @@ export const metrics = {
     help: "Events a service handed to Kafka through the platform library, by type and delivery outcome.",
     unit: "short",
     labels: ["producer", "event_family", "event_type", "topic", "outcome"],
+    examples: { producer: ["ingestion-api", "audit-service"], topic: kafkaTopics },
     values: {
       event_family: ["data", "system", "audit"],
       event_type: [
@@ -325,6 +376,7 @@ export const metrics = {
     help: "Seconds from an event's timestamp (set by the producer library) to the end of its handling by a consumer.",
     unit: "s",
     labels: ["consumer", "event_family", "event_type", "topic"],
+    examples: { consumer: ["lineage-worker", "audit-sink"], event_type: ["data_ingestion", "service_health", "user_action"], topic: kafkaTopics },
     values: { event_family: ["data", "system", "audit"] },
     source: {
       ...eventLibrary,

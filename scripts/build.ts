@@ -1,29 +1,37 @@
-// npm run build: compiles every definition into out/ (dashboards, ConfigMaps, PrometheusRules,
-// rule files, manifest). Any problem fails the build and leaves out/ as it was.
+// npm run build [-- --out DIR]: compiles every definition into out/ (dashboards, ConfigMaps,
+// PrometheusRules, rule files, manifest). Any problem fails the build and leaves out/ as it was.
 
+import { relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { generateOutputs } from "../src/build/generate";
+import { parseArgs } from "node:util";
 import { BuildError } from "../src/build/output";
-import { writeOutputs } from "../src/build/write";
+import { runBuild } from "../src/build/run";
 
-const outDir = fileURLToPath(new URL("../out", import.meta.url));
+const defaultOut = fileURLToPath(new URL("../out", import.meta.url));
 
 async function main(): Promise<number> {
-  const started = performance.now();
-  let result;
+  let outDir: string;
   try {
-    result = generateOutputs();
+    const { values } = parseArgs({ options: { out: { type: "string" } }, strict: true });
+    outDir = resolve(values.out ?? defaultOut);
+  } catch (error) {
+    console.error(`usage: npm run build [-- --out DIR]\n${(error as Error).message}`);
+    return 2;
+  }
+  const started = performance.now();
+  try {
+    const { counts, files } = await runBuild(outDir);
+    const ms = Math.round(performance.now() - started);
+    console.log(
+      `built ${counts.dashboards} dashboards (${counts.panels} panels), ${counts.alerts} alerts, ${counts.recordings} recording rules: ${files.length} files in ${relative(process.cwd(), outDir) || "."}/ (${ms} ms)`,
+    );
+    return 0;
   } catch (error) {
     if (!(error instanceof BuildError)) throw error;
     console.error(error.message);
-    console.error("out/ was left unchanged.");
+    console.error(`${relative(process.cwd(), outDir) || "."}/ was left unchanged.`);
     return 1;
   }
-  await writeOutputs(result.files, outDir);
-  const { dashboards, panels, alerts, recordings } = result.counts;
-  const ms = Math.round(performance.now() - started);
-  console.log(`built ${dashboards} dashboards (${panels} panels), ${alerts} alerts, ${recordings} recording rules: ${result.files.length} files in out/ (${ms} ms)`);
-  return 0;
 }
 
 process.exitCode = await main();

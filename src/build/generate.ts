@@ -49,14 +49,7 @@ export function generateOutputs(input: BuildInput = platformInput): BuildResult 
 
   const compiled: DashboardJson[] = [];
   for (const def of input.dashboards) {
-    let json: DashboardJson;
-    try {
-      json = compileDashboard(def);
-    } catch (error) {
-      // The SDK's setters throw on schema limits (e.g. "w must be <= 24"); name the dashboard.
-      problems.push({ location: [def.uid || "(no uid)"], message: error instanceof Error ? error.message : String(error) });
-      continue;
-    }
+    const json = compileDashboard(def);
     compiled.push(json);
     problems.push(...validateDashboard(json));
     files.push({ path: `dashboards/${def.uid}.json`, content: dashboardJsonText(json) });

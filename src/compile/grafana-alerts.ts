@@ -13,10 +13,16 @@
 //      `$B > 0` would keep that alert silent at the worst moment.
 // noDataState is OK because an empty result is the normal "nothing is firing" state for such
 // expressions; NoData would page constantly. Exporter-gone cases are covered by absent() alerts.
+//
+// Descriptions: in Grafana-managed alerts `$value` is a debug string of every query
+// ("[ var='A' labels={...} value=0.07 ]"), not a number, so `{{ $value | humanize }}` from the
+// shared templates is rewritten to `$values.B.Value`, the reduced value of the alert's quantity.
+// Alerts that read recorded series (recording rules) need the PrometheusRule output deployed:
+// Grafana queries the same Prometheus, it does not evaluate our recording rules itself.
 
 import { createHash } from "node:crypto";
-import type { AnyAlert, RuleGroupDef } from "../kit/alert";
-import { renderLabelTemplate, ruleContext, type Duration } from "../kit/promql";
+import { renderDescription, type AnyAlert, type RuleGroupDef } from "../kit/alert";
+import { ruleContext, type Duration } from "../kit/promql";
 import { BuildError, type OutputFile, type Problem } from "../build/output";
 
 export interface GrafanaAlertOptions {
@@ -57,9 +63,14 @@ export function alertRuleUid(alertName: string): string {
   return `${readable}-${hash}`;
 }
 
+/** `$value` (Prometheus: the sample value) → `$values.B.Value` (Grafana: the reduced query value). */
+export function grafanaValueTemplates(text: string): string {
+  return text.replace(/\$value\b(?!s)/g, "$$values.B.Value");
+}
+
 function compileRule(alert: AnyAlert, group: RuleGroupDef, options: GrafanaAlertOptions): Record<string, unknown> {
   const expr = alert.expr.render(ruleContext(group.rateWindow));
-  const description = renderLabelTemplate(alert.description, (label) => `{{ $labels.${label} }}`).text;
+  const description = grafanaValueTemplates(renderDescription(alert).text);
   const exprDatasource = { type: EXPR_DATASOURCE, uid: EXPR_DATASOURCE };
   return {
     uid: alertRuleUid(alert.name),
@@ -96,10 +107,13 @@ function compileRule(alert: AnyAlert, group: RuleGroupDef, options: GrafanaAlert
       },
     ],
     for: alert.for,
+    // UNCONFIRMED field name (not in grafana-api.md; Grafana's provisioning model calls it keep_firing_for).
+    ...(alert.keepFiringFor ? { keep_firing_for: alert.keepFiringFor } : {}),
     noDataState: "OK",
     execErrState: "Error",
     isPaused: false,
-    labels: { severity: alert.severity },
+    // Same precedence as the PrometheusRule compiler: group labels, then the alert's, then severity.
+    labels: { ...group.labels, ...alert.labels, severity: alert.severity },
     annotations: {
       summary: alert.summary,
       description,

@@ -193,7 +193,7 @@ function checkLabels(labels: Readonly<Record<string, string>>): string[] {
   return Object.entries(labels).flatMap(([name, text]) => [
     ...(labelNamePattern.test(name) ? [] : [`label name "${name}" is not a valid Prometheus label name`]),
     // A label templated with $value makes a new alert on every evaluation (pint: alerts/template).
-    ...(text.includes("$value") ? [`label "${name}" uses $value: every new value would start a new alert`] : []),
+    ...(String(text).includes("$value") ? [`label "${name}" uses $value: every new value would start a new alert`] : []),
   ]);
 }
 

@@ -31,6 +31,8 @@ export interface MetricDef<
   readonly unit: string;
   readonly labels: readonly L[];
   readonly values: V;
+  /** Realistic values of open labels (not a closed set), for synthetic test data. */
+  readonly examples?: LabelValues<L>;
   readonly source: MetricSource;
 }
 
@@ -48,6 +50,8 @@ interface MetricInput<N extends string, L extends string, V extends LabelValues<
   readonly unit: string;
   readonly labels: readonly L[];
   readonly values?: V;
+  // NoInfer: examples must not widen the label set inferred from `labels`.
+  readonly examples?: NoInfer<LabelValues<L>>;
   readonly source: MetricSource;
 }
 

@@ -153,3 +153,8 @@ export function restoreVariables(snippet: string, durations: ReadonlyMap<string,
   if (durations.size === 0) return snippet;
   return snippet.replace(/7777\d{4}ms/g, (s) => durations.get(s) ?? s);
 }
+
+/** True when a string holds a Grafana variable (`$x`, `${x}`, `[[x]]`); a trailing `$` anchor is not one. */
+export function hasVariable(value: string): boolean {
+  return /\$(\w|\{)|\[\[\w/.test(value);
+}

@@ -3,6 +3,7 @@
 
 import { TARGET_LABELS } from "../../catalogue";
 import type { QueryContext } from "../context";
+import { hasVariable } from "../variables";
 
 /** Series Prometheus itself writes. */
 const BUILTIN_SERIES = new Set(["up", "ALERTS", "ALERTS_FOR_STATE", "scrape_duration_seconds", "scrape_samples_scraped"]);
@@ -24,7 +25,7 @@ export function knownMetricRules(ctx: QueryContext): void {
         continue;
       }
       const closed = info.metric.values[m.label];
-      if (closed && (m.op === "=" || m.op === "!=") && m.value !== "" && !m.value.includes("$") && !closed.includes(m.value))
+      if (closed && (m.op === "=" || m.op === "!=") && m.value !== "" && !hasVariable(m.value) && !closed.includes(m.value))
         ctx.report("known-metric", "error", `${node.name}{${m.label}${m.op}"${m.value}"}: ${m.label} only takes ${closed.join(", ")}`);
     }
   }

@@ -4,6 +4,7 @@
 
 import type { QueryContext } from "../context";
 import type { Matcher } from "../ast";
+import { hasVariable } from "../variables";
 
 /** Constructs JS accepts but RE2 does not. */
 const RE2_UNSUPPORTED: readonly [RegExp, string][] = [
@@ -62,7 +63,7 @@ export function regexRules(ctx: QueryContext): void {
   for (const node of ctx.parsed.nodes) {
     if (node.kind !== "selector") continue;
     for (const m of node.matchers) {
-      if ((m.op !== "=~" && m.op !== "!~") || m.value.includes("$")) continue;
+      if ((m.op !== "=~" && m.op !== "!~") || hasVariable(m.value)) continue;
       const problem = regexProblem(m.value);
       if (problem) {
         ctx.report("regex-valid", "error", `${m.label}${m.op}${JSON.stringify(m.value)}: invalid regex: ${problem}`);

@@ -1,0 +1,198 @@
+// The build end to end: what it writes, that it writes the same bytes every time, that the
+// committed out/ is fresh, and that a bad definition writes nothing and says what is wrong.
+
+import { execFile } from "node:child_process";
+import { mkdtemp, readFile, readdir, rm, writeFile, mkdir } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { generateOutputs, platformInput, type BuildInput } from "../../src/build/generate";
+import { findStaleOutputs } from "../../src/build/stale";
+import { BuildError } from "../../src/build/output";
+import { runBuild } from "../../src/build/run";
+import { LAST_APPLIED_LIMIT_BYTES } from "../../src/compile/kubernetes";
+import { dashboard, type DashboardDef } from "../../src/kit/dashboard";
+import { query, stat, timeSeries, type PanelDef } from "../../src/kit/panel";
+import { gauge } from "../../src/kit/promql";
+import { metrics } from "../../catalogue/metrics";
+import { serviceMesh } from "../../dashboards/service-mesh";
+
+const run = promisify(execFile);
+const repo = new URL("../..", import.meta.url).pathname;
+
+let tmp: string;
+beforeEach(async () => {
+  tmp = await mkdtemp(join(tmpdir(), "obs-build-"));
+});
+afterEach(async () => {
+  await rm(tmp, { recursive: true, force: true });
+});
+
+async function listFiles(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  return entries.filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name).slice(dir.length + 1)).sort();
+}
+
+describe("build outputs", () => {
+  const files = new Map(generateOutputs().files.map((f) => [f.path, f.content]));
+  const text = (path: string): string => {
+    const content = files.get(path);
+    if (content === undefined) throw new Error(`build did not generate ${path}`);
+    return content;
+  };
+
+  it("writes one dashboard JSON and one sidecar ConfigMap per dashboard", () => {
+    for (const uid of ["service-mesh", "api-gateway", "events"]) {
+      expect(JSON.parse(text(`dashboards/${uid}.json`)).uid).toBe(uid);
+      expect(files.has(`k8s/dashboard-${uid}.configmap.yaml`)).toBe(true);
+    }
+  });
+
+  it("ConfigMaps parse, carry the sidecar label and folder annotation, and hold the same dashboard", () => {
+    for (const uid of ["service-mesh", "api-gateway", "events"]) {
+      const configMap = parse(text(`k8s/dashboard-${uid}.configmap.yaml`));
+      expect(configMap).toMatchObject({ apiVersion: "v1", kind: "ConfigMap", metadata: { namespace: "monitoring" } });
+      expect(configMap.metadata.labels.grafana_dashboard).toBe("1");
+      expect(configMap.metadata.annotations.grafana_folder).toMatch(/^254Carbon\//);
+      expect(Object.keys(configMap.data)).toEqual([`${uid}.json`]);
+      expect(JSON.parse(configMap.data[`${uid}.json`])).toEqual(JSON.parse(text(`dashboards/${uid}.json`)));
+      expect(Buffer.byteLength(JSON.stringify(configMap))).toBeLessThan(LAST_APPLIED_LIMIT_BYTES);
+    }
+  });
+
+  it("the kustomization lists exactly the resources under k8s/", () => {
+    const kustomization = parse(text("k8s/kustomization.yaml"));
+    const resources = [...files.keys()].filter((p) => p.startsWith("k8s/") && p !== "k8s/kustomization.yaml").map((p) => p.slice(4));
+    expect(kustomization.resources).toEqual(resources.sort());
+    expect(resources.some((r) => r.startsWith("prometheusrule-"))).toBe(true);
+  });
+
+  it("the manifest lists folders parents first and every dashboard in its folder", () => {
+    const manifest = JSON.parse(text("manifest.json"));
+    const order = manifest.folders.map((f: { uid: string }) => f.uid);
+    for (const folder of manifest.folders) if (folder.parentUid) expect(order.indexOf(folder.parentUid)).toBeLessThan(order.indexOf(folder.uid));
+    expect(manifest.dashboards.map((d: { uid: string }) => d.uid)).toEqual(["service-mesh", "api-gateway", "events"]);
+    for (const d of manifest.dashboards) expect(order).toContain(d.folderUid);
+  });
+
+  it("the folder annotation name comes from the configuration", () => {
+    const input: BuildInput = { ...platformInput, config: { ...platformInput.config, folderAnnotation: "k8s-sidecar-target-directory" } };
+    const configMap = parse(generateOutputs(input).files.find((f) => f.path === "k8s/dashboard-events.configmap.yaml")!.content);
+    expect(configMap.metadata.annotations).toEqual({ "k8s-sidecar-target-directory": "254Carbon/Event System" });
+  });
+});
+
+describe("determinism and freshness", () => {
+  it("two separate build processes write byte-identical trees", async () => {
+    const [a, b] = [join(tmp, "a"), join(tmp, "b")];
+    await run("npx", ["tsx", "scripts/build.ts", "--out", a], { cwd: repo });
+    await run("npx", ["tsx", "scripts/build.ts", "--out", b], { cwd: repo });
+    const files = await listFiles(a);
+    expect(await listFiles(b)).toEqual(files);
+    expect(files.length).toBeGreaterThan(10);
+    for (const file of files) expect(await readFile(join(b, file), "utf8"), file).toBe(await readFile(join(a, file), "utf8"));
+  }, 60_000);
+
+  it("the committed out/ equals a fresh build (run `npm run build` and commit when this fails)", async () => {
+    expect(await findStaleOutputs(join(repo, "out"))).toEqual([]);
+  });
+
+  it("staleness is detected: changed, extra and missing files", async () => {
+    await runBuild(tmp);
+    await writeFile(join(tmp, "dashboards/events.json"), "{}\n");
+    await writeFile(join(tmp, "k8s/leftover.yaml"), "x: 1\n");
+    await rm(join(tmp, "manifest.json"));
+    expect(await findStaleOutputs(tmp)).toEqual([
+      "dashboards/events.json (differs)",
+      "k8s/leftover.yaml (not generated by the build)",
+      "manifest.json (missing)",
+    ]);
+  });
+});
+
+describe("bad definitions fail the build, name what is wrong and write nothing", () => {
+  const withDashboards = (dashboards: DashboardDef[]): BuildInput => ({ ...platformInput, dashboards });
+  const somePanel = (overrides: Partial<PanelDef> = {}): PanelDef =>
+    ({
+      ...timeSeries({
+        title: "Brokers",
+        description: "Brokers in the cluster.",
+        unit: "short",
+        targets: [query(gauge(metrics.kafka_brokers))],
+      }),
+      ...overrides,
+    }) as PanelDef;
+  const board = (uid: string, panels: PanelDef[]): DashboardDef =>
+    dashboard({ uid, title: `Board ${uid}`, description: "Test board.", tags: [], folder: { uid: "f", title: "F" }, variables: [], panels });
+
+  async function expectFailure(input: BuildInput, ...messages: RegExp[]): Promise<void> {
+    const outDir = join(tmp, "out");
+    await mkdir(outDir);
+    await writeFile(join(outDir, "sentinel.txt"), "previous build\n");
+    const error = await runBuild(outDir, input).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(BuildError);
+    for (const message of messages) expect((error as BuildError).message).toMatch(message);
+    expect(await listFiles(outDir)).toEqual(["sentinel.txt"]);
+    expect(await readFile(join(outDir, "sentinel.txt"), "utf8")).toBe("previous build\n");
+  }
+
+  it("duplicate uid", async () => {
+    await expectFailure(withDashboards([board("dup", [somePanel()]), board("dup", [somePanel()])]), /dup: duplicate dashboard uid "dup"/);
+  });
+
+  it("missing unit", async () => {
+    await expectFailure(withDashboards([board("nounit", [somePanel({ unit: "" })])]), /nounit › Brokers: panel has no unit/);
+  });
+
+  it("overlapping panels", async () => {
+    const a = somePanel({ title: "A", gridPos: { x: 0, y: 0, w: 12, h: 8 } });
+    const b = somePanel({ title: "B", gridPos: { x: 6, y: 4, w: 12, h: 8 } });
+    await expectFailure(withDashboards([board("overlap", [a, b])]), /overlap › B: overlaps panel "A"/);
+  });
+
+  it("empty query", async () => {
+    const empty = somePanel({ targets: [{ expr: " ", legendLabels: [], instant: false, format: "time_series" }] });
+    await expectFailure(withDashboards([board("empty", [empty])]), /empty › Brokers: query A is empty/);
+  });
+
+  it("a panel wider than the grid", async () => {
+    await expectFailure(withDashboards([board("wide", [somePanel({ size: { w: 30, h: 8 } })])]), /wide › Brokers: gridPos \{x: 0, y: 0, w: 30, h: 8\} does not fit the 24-column grid/);
+  });
+
+  it("an undefined dashboard variable in a query", async () => {
+    const panel = stat({
+      title: "Lag",
+      description: "Lag.",
+      unit: "short",
+      targets: [{ expr: 'sum(kafka_consumergroup_lag{topic=~"$topic"})', legendLabels: [], instant: false, format: "time_series" }],
+    });
+    await expectFailure(withDashboards([board("novar", [panel])]), /novar › Lag: query A uses \$topic, which the dashboard does not define/);
+  });
+
+  it("a ConfigMap too large for kubectl apply", async () => {
+    const huge = { ...serviceMesh, description: "x".repeat(LAST_APPLIED_LIMIT_BYTES) };
+    await expectFailure(withDashboards([huge]), /service-mesh: ConfigMap is \d+ bytes; kubectl apply can store at most 262144/);
+  });
+
+  it("reports every problem at once, across dashboards", async () => {
+    await expectFailure(
+      withDashboards([board("one", [somePanel({ unit: "" })]), board("two", [somePanel({ description: "" })])]),
+      /one › Brokers: panel has no unit/,
+      /two › Brokers: panel has no description/,
+    );
+  });
+
+  it("the build CLI exits 2 on bad usage", async () => {
+    const error = await run("npx", ["tsx", "scripts/build.ts", "--bogus"], { cwd: repo }).then(
+      () => undefined,
+      (e: { code: number; stderr: string }) => e,
+    );
+    expect(error?.code).toBe(2);
+    expect(error?.stderr).toMatch(/usage: npm run build/);
+  }, 60_000);
+});
