@@ -6,7 +6,9 @@
 
 import { writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
+import { dirname, join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import { parseArgs } from "node:util";
 import { Ajv } from "ajv";
 import standaloneCode from "ajv/dist/standalone/index.js";
 import { createGenerator } from "ts-json-schema-generator";
@@ -14,8 +16,11 @@ import { createGenerator } from "ts-json-schema-generator";
 const require = createRequire(import.meta.url);
 const schemaPackage = dirname(require.resolve("@grafana/schema/package.json"));
 const source = join(schemaPackage, "dist/types/raw/dashboard/x/types.gen.d.ts");
-const schemaFile = new URL("../schema/dashboard.schema.json", import.meta.url);
-const validatorFile = new URL("../schema/dashboard.validate.js", import.meta.url);
+// --out-dir lets a test regenerate elsewhere and compare with the committed files.
+const { values } = parseArgs({ options: { "out-dir": { type: "string" } }, strict: true });
+const outDir = values["out-dir"] ? pathToFileURL(resolve(values["out-dir"]) + "/") : new URL("../schema/", import.meta.url);
+const schemaFile = new URL("dashboard.schema.json", outDir);
+const validatorFile = new URL("dashboard.validate.js", outDir);
 
 const schema = createGenerator({
   path: source,

@@ -90,10 +90,9 @@ export interface RecordingDef<L extends string> {
 export type AnyRecording = RecordingDef<string>;
 
 /** Declares a recording rule; its `series` is the cheap stand-in for `expr` in other queries. */
-export function recording<L extends string>(record: string, expr: Vector<L>, labels?: Readonly<Record<string, string>>): AnyRecording {
+export function recording<L extends string>(record: string, expr: Vector<L>, labels?: Readonly<Record<string, string>>): RecordingDef<L> {
   const series: Vector<L> = { kind: "vector", binary: false, render: () => record };
-  const def: RecordingDef<L> = { record, expr, labels, series };
-  return def as unknown as AnyRecording;
+  return { record, expr, labels, series };
 }
 
 // ---------------------------------------------------------------- groups

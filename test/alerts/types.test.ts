@@ -65,6 +65,16 @@ describe("alert kit types", () => {
 
   it("gives a recorded series the labels of its expression", () => {
     const recorded = recording("consumergroup:kafka_consumergroup_lag:sum", lagByGroup);
+    alert({
+      name: "RecordedLag",
+      expr: breaches(recorded.series, t.consumerLagMessages),
+      for: "5m",
+      severity: "warning",
+      summary: "Lag.",
+      // @ts-expect-error the recorded series keeps consumergroup only, like its expression.
+      description: (l) => `${l.consumergroup} on ${l.topic}.`,
+      panel,
+    });
     expect(recorded.series.render({ rateWindow: "5m", rangeWindow: "1h" })).toBe("consumergroup:kafka_consumergroup_lag:sum");
     expect(recorded.expr.render({ rateWindow: "5m", rangeWindow: "1h" })).toBe("sum by (consumergroup) (kafka_consumergroup_lag)");
   });

@@ -196,3 +196,17 @@ describe("bad definitions fail the build, name what is wrong and write nothing",
     expect(error?.stderr).toMatch(/usage: npm run build/);
   }, 60_000);
 });
+
+describe("generated documentation", () => {
+  it("docs/metrics.md matches the catalogue (run `npm run docs` when this fails)", async () => {
+    const { metricsDoc } = await import("../../src/build/metrics-doc");
+    expect(await readFile(join(repo, "docs/metrics.md"), "utf8")).toBe(metricsDoc());
+  });
+
+  it("schema/ matches a fresh generation from @grafana/schema (run `npm run generate:schema`)", async () => {
+    const committed = await Promise.all(["dashboard.schema.json", "dashboard.validate.js"].map((f) => readFile(join(repo, "schema", f), "utf8")));
+    await run("npx", ["tsx", "scripts/generate-schema.ts", "--out-dir", tmp], { cwd: repo });
+    const fresh = await Promise.all(["dashboard.schema.json", "dashboard.validate.js"].map((f) => readFile(join(tmp, f), "utf8")));
+    expect(fresh).toEqual(committed);
+  }, 60_000);
+});
