@@ -9,5 +9,5 @@ export const buildConfig: BuildConfig = {
   // kube-prometheus-stack's Prometheus selects PrometheusRules labelled with its Helm release name.
   ruleLabels: { release: "kube-prometheus-stack" },
   grafanaUrl: "https://grafana.254carbon.com",
-  grafanaAlerts: { datasourceUid: "prometheus", folderUid: "254carbon-alerts" },
+  grafanaAlertDatasourceUid: "prometheus",
 };

@@ -11,6 +11,6 @@ export interface BuildConfig {
   readonly ruleLabels: Readonly<Record<string, string>>;
   /** Base URL for alert `dashboard_url` annotations. */
   readonly grafanaUrl: string;
-  /** Grafana-managed alert rules (`npm run push -- --alerts`). */
-  readonly grafanaAlerts: { readonly datasourceUid: string; readonly folderUid: string };
+  /** uid of the Prometheus data source Grafana-managed alert rules query (`npm run push -- --alerts`). */
+  readonly grafanaAlertDatasourceUid: string;
 }

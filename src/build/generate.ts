@@ -5,11 +5,13 @@
 import { buildConfig } from "../../build.config";
 import { dashboards as platformDashboards } from "../../dashboards";
 import { ruleGroups as platformRuleGroups } from "../../alerts";
+import { folders } from "../../dashboards/folders";
 import type { Manifest, ManifestFolder } from "../grafana/manifest";
 import { compileDashboard, type DashboardJson } from "../compile/dashboard";
 import { compileConfigMap, compileKustomization, dashboardJsonText } from "../compile/kubernetes";
+import { compileGrafanaAlertGroups } from "../compile/grafana-alerts";
 import { compilePrometheusRules } from "../compile/prometheus-rules";
-import { folderChain, type DashboardDef } from "../kit/dashboard";
+import { folderChain, type DashboardDef, type FolderDef } from "../kit/dashboard";
 import type { RuleGroupDef } from "../kit/alert";
 import { validateDashboard, validateDashboardSet } from "../validate/dashboard";
 import type { BuildConfig } from "./config";
@@ -18,6 +20,8 @@ import { BuildError, type OutputFile, type Problem } from "./output";
 export interface BuildInput {
   readonly dashboards: readonly DashboardDef[];
   readonly ruleGroups: readonly RuleGroupDef[];
+  /** Where Grafana-managed alert rule groups go. */
+  readonly alertFolder: FolderDef;
   readonly config: BuildConfig;
 }
 
@@ -27,18 +31,30 @@ export interface BuildResult {
 }
 
 /** The platform's own definitions and settings. */
-export const platformInput: BuildInput = { dashboards: platformDashboards, ruleGroups: platformRuleGroups, config: buildConfig };
+export const platformInput: BuildInput = {
+  dashboards: platformDashboards,
+  ruleGroups: platformRuleGroups,
+  alertFolder: folders.alerts,
+  config: buildConfig,
+};
 
-function manifest(defs: readonly DashboardDef[]): OutputFile {
-  const folders = new Map<string, ManifestFolder>();
-  for (const def of defs) {
-    for (const folder of folderChain(def.folder)) {
-      folders.set(folder.uid, folder.parent ? { uid: folder.uid, title: folder.title, parentUid: folder.parent.uid } : { uid: folder.uid, title: folder.title });
-    }
+const GRAFANA_ALERTS_DIR = "grafana/alert-rules/";
+
+/** What npm run push reads: folders (parents first), dashboards and alert groups with their folder. */
+function manifest(input: BuildInput, alertFiles: readonly OutputFile[]): OutputFile {
+  const used = new Map<string, ManifestFolder>();
+  const usedFolders = [...input.dashboards.map((d) => d.folder), ...(alertFiles.length ? [input.alertFolder] : [])];
+  for (const folder of usedFolders.flatMap(folderChain)) {
+    used.set(folder.uid, folder.parent ? { uid: folder.uid, title: folder.title, parentUid: folder.parent.uid } : { uid: folder.uid, title: folder.title });
   }
   const content: Manifest = {
-    folders: [...folders.values()],
-    dashboards: defs.map((def) => ({ uid: def.uid, title: def.title, folderUid: def.folder.uid, file: `dashboards/${def.uid}.json` })),
+    folders: [...used.values()],
+    dashboards: input.dashboards.map((def) => ({ uid: def.uid, title: def.title, folderUid: def.folder.uid, file: `dashboards/${def.uid}.json` })),
+    alertRuleGroups: alertFiles.map((file) => ({
+      name: file.path.slice(GRAFANA_ALERTS_DIR.length, -".json".length),
+      folderUid: input.alertFolder.uid,
+      file: file.path,
+    })),
   };
   return { path: "manifest.json", content: JSON.stringify(content, null, 2) + "\n" };
 }
@@ -67,9 +83,18 @@ export function generateOutputs(input: BuildInput = platformInput): BuildResult 
   problems.push(...rules.problems);
   files.push(...rules.files);
 
+  let alertFiles: OutputFile[] = [];
+  try {
+    alertFiles = compileGrafanaAlertGroups(input.ruleGroups, { datasourceUid: input.config.grafanaAlertDatasourceUid, folderUid: input.alertFolder.uid });
+  } catch (error) {
+    if (!(error instanceof BuildError)) throw error;
+    problems.push(...error.problems);
+  }
+  files.push(...alertFiles);
+
   if (problems.length) throw new BuildError(problems);
 
-  files.push(compileKustomization(files), manifest(input.dashboards));
+  files.push(compileKustomization(files), manifest(input, alertFiles));
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return {
     files,

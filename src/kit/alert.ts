@@ -68,8 +68,8 @@ export function alert<L extends string>(def: AlertInput<L>): AnyAlert {
 }
 
 /**
- * `quantity > threshold` or `quantity < threshold`, by the threshold's bad side: the alert and
- * the panel that draws the threshold then cannot disagree on the value or the direction.
+ * `quantity > threshold`, `>=` or `<`, by the threshold's bad side (src/kit/threshold.ts): the
+ * alert and the panel that draws the threshold then cannot disagree on value or direction.
  */
 export function breaches<L extends string>(quantity: Vector<L>, threshold: Threshold): Vector<L> {
   const compare = { ">": gt, ">=": gte, "<": lt }[comparisonOperator(threshold)];

@@ -4,6 +4,8 @@
 import { describe, expect, it } from "vitest";
 import { ruleGroups } from "../../alerts/index";
 import { dashboards } from "../../dashboards/index";
+import { thresholds } from "../../catalogue/thresholds";
+import { formatNumber } from "../../src/kit/promql";
 import type { Threshold } from "../../src/kit/threshold";
 
 const alerts = ruleGroups.flatMap((g) => g.alerts);
@@ -27,6 +29,15 @@ const expectedPanelTitle: Record<string, string> = {
   KafkaExporterAbsent: "Kafka Broker Status",
 };
 
+/**
+ * Panels that count the series breaching the alert's threshold draw a threshold on that count
+ * instead; their query must then compare against the alert's value.
+ */
+const drawnAsCount: Record<string, Threshold> = {
+  // mTLS Status shows how many services receive plaintext (rate above plaintextRequestsPerSecond).
+  PlaintextTrafficInMesh: thresholds.plaintextServices,
+};
+
 const sameThreshold = (a: Threshold | null | undefined, b: Threshold) => !!a && a.value === b.value && a.bad === b.bad && a.unit === b.unit;
 
 describe("alert panel links", () => {
@@ -43,7 +54,14 @@ describe("alert panel links", () => {
     expect(panel!.title).toBe(expectedPanelTitle[name]);
     if (def.threshold) {
       const drawn = [panel!.threshold, ...panel!.targets.map((target) => target.threshold)];
-      expect(drawn.some((th) => sameThreshold(th, def.threshold!)), `${panel!.title} draws ${JSON.stringify(def.threshold)}`).toBe(true);
+      const countThreshold = drawnAsCount[name];
+      if (countThreshold) {
+        expect(drawn.some((th) => sameThreshold(th, countThreshold))).toBe(true);
+        const comparison = new RegExp(`> ${formatNumber(def.threshold.value).replace(".", "\\.")}(?![\\d.])`);
+        expect(panel!.targets.some((target) => comparison.test(target.expr)), `${panel!.title} counts series ${comparison}`).toBe(true);
+      } else {
+        expect(drawn.some((th) => sameThreshold(th, def.threshold!)), `${panel!.title} draws ${JSON.stringify(def.threshold)}`).toBe(true);
+      }
     }
   });
 });

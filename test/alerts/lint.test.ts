@@ -39,6 +39,12 @@ describe("rule lint on the compiled rule files", () => {
       expect(names).toContain(seed);
     expect(names.length).toBeGreaterThanOrEqual(12);
   });
+
+  it("documents every alert in docs/alerts.md", () => {
+    const catalogue = readFileSync(new URL("../../docs/alerts.md", import.meta.url), "utf8");
+    const missing = ruleGroups.flatMap((g) => g.alerts.map((a) => a.name)).filter((name) => !new RegExp(`^\\| ${name} \\|`, "m").test(catalogue));
+    expect(missing).toEqual([]);
+  });
 });
 
 describe("the lint catches broken rules", () => {

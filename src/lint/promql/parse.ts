@@ -107,7 +107,11 @@ export function unquote(literal: string): string {
       case "b": return "\b";
       case "f": return "\f";
       case "v": return "\v";
-      case "x": case "u": case "U": return String.fromCodePoint(parseInt(e.slice(1), 16));
+      case "x": case "u": case "U": {
+        const code = parseInt(e.slice(1), 16);
+        // A bad escape such as `\\um` keeps its letter; Prometheus rejects it, the linter need not crash.
+        return e.length > 1 && code <= 0x10ffff ? String.fromCodePoint(code) : e;
+      }
       default:
         return /^[0-7]{3}$/.test(e) ? String.fromCharCode(parseInt(e, 8)) : e;
     }

@@ -1,33 +1,13 @@
-// Finds and runs promtool. Missing promtool is a test failure with the install command,
-// never a skip: the rule tests are the proof that the rules work.
-// (test/support/prometheus.ts did not exist when this was written; fold into it once it does.)
+// Runs promtool for the rule tests. Missing promtool fails the test with the install command
+// (test/support/prometheus.ts's requireTool), never a skip: these tests are the rules' proof.
+// Unlike test/support's runPromtool, this keeps stderr (where promtool prints warnings),
+// the exit status and a working directory (rule_files paths are relative to the test file).
 
 import { spawnSync } from "node:child_process";
-import { accessSync, constants } from "node:fs";
-import { delimiter, join } from "node:path";
-
-export const promtoolInstallHint =
-  "promtool is not on PATH. Install it with `apt-get update && apt-get install -y prometheus` (Debian's prometheus package ships /usr/bin/promtool).";
-
-/** The absolute path of an executable on PATH, if there is one. */
-export function findOnPath(name: string): string | undefined {
-  for (const dir of (process.env.PATH ?? "").split(delimiter)) {
-    if (!dir) continue;
-    const candidate = join(dir, name);
-    try {
-      accessSync(candidate, constants.X_OK);
-      return candidate;
-    } catch {
-      // not in this directory
-    }
-  }
-  return undefined;
-}
+import { requireTool } from "../../support/prometheus";
 
 export function requirePromtool(): string {
-  const path = findOnPath("promtool");
-  if (!path) throw new Error(promtoolInstallHint);
-  return path;
+  return requireTool("promtool");
 }
 
 export interface ToolRun {
@@ -36,7 +16,7 @@ export interface ToolRun {
 }
 
 export function runPromtool(args: readonly string[], cwd?: string): ToolRun {
-  const result = spawnSync(requirePromtool(), args, { cwd, encoding: "utf8" });
+  const result = spawnSync(requirePromtool(), args, { cwd, encoding: "utf8", timeout: 60_000 });
   if (result.error) throw result.error;
   return { status: result.status, output: `${result.stdout}${result.stderr}` };
 }
