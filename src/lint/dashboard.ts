@@ -48,7 +48,8 @@ export function dashboardVariables(dashboard: Json): DashboardVariable[] {
     if (!name) return [];
     const value = isObject(v.current) ? v.current.value : undefined;
     const current = Array.isArray(value) ? value.map(String) : value === undefined || value === null ? undefined : [String(value)];
-    return [{ name, type: str(v.type) ?? "", ...(current ? { current } : {}) }];
+    const allValue = str(v.allValue);
+    return [{ name, type: str(v.type) ?? "", ...(current ? { current } : {}), ...(allValue ? { allValue } : {}) }];
   });
 }
 

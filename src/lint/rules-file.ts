@@ -24,11 +24,22 @@ export class RuleFileError extends Error {}
  * `required`) for YAML without any rule groups.
  */
 export function readRuleGroups(text: string, required: boolean): RuleGroupSource[] {
-  const docs = parseAllDocuments(text);
+  let docs: ReturnType<typeof parseAllDocuments>;
+  try {
+    docs = parseAllDocuments(text);
+  } catch (e) {
+    throw new RuleFileError(`invalid YAML: ${(e as Error).message}`);
+  }
   const sources: RuleGroupSource[] = [];
   for (const doc of Array.isArray(docs) ? docs : [docs]) {
     if (doc.errors.length) throw new RuleFileError(`invalid YAML: ${doc.errors[0]!.message.split("\n")[0]}`);
-    const value: unknown = doc.toJS({ maxAliasCount: 100 });
+    let value: unknown;
+    try {
+      value = doc.toJS({ maxAliasCount: 100 });
+    } catch (e) {
+      // Unresolved aliases and alias bombs only surface here.
+      throw new RuleFileError(`invalid YAML: ${(e as Error).message}`);
+    }
     if (!isObject(value)) continue;
     if (value.kind === "PrometheusRule") {
       const spec = isObject(value.spec) ? value.spec : {};

@@ -9,6 +9,8 @@ export interface DashboardVariable {
   readonly type: string;
   /** Current value(s); undefined when the dashboard does not say. */
   readonly current?: readonly string[];
+  /** What "All" stands for (e.g. ".+"); Grafana's default is a regex of every value, so ".*". */
+  readonly allValue?: string;
 }
 
 export interface Substitution {

@@ -1,5 +1,5 @@
 // Turns dashboard targets into queries a real Prometheus can run: Grafana variables get
-// sensible values ($__rate_interval → 5m, $__range → 1h, a variable in a regex matcher → .*,
+// sensible values ($__rate_interval → 5m, $__range → 1h, a variable in a regex matcher → its allValue or .*,
 // elsewhere its current value), and legends name the labels a panel needs.
 
 import { collectPanels, dashboardVariables } from "../dashboard";
@@ -32,7 +32,9 @@ export function executableQuery(expr: string, variables: readonly DashboardVaria
     const names = [...value.matchAll(VARIABLE)].map((m) => (m[1] ?? m[2] ?? m[3])!);
     if (op === "=" && names.length === 1 && single(byName.get(names[0]!)) !== undefined)
       return `${label}="${value.replace(VARIABLE, (_, a?: string, b?: string, c?: string) => single(byName.get((a ?? b ?? c)!))!)}"`;
-    if (op === "=" || op === "=~") return `${label}=~"${value.replace(VARIABLE, ".*")}"`;
+    // "All": the variable's own allValue (ours is `.+`, which drops series lacking the label).
+    if (op === "=" || op === "=~")
+      return `${label}=~"${value.replace(VARIABLE, (_, a?: string, b?: string, c?: string) => byName.get((a ?? b ?? c)!)?.allValue ?? ".*")}"`;
     return `${label}!~"${value.replace(VARIABLE, "__no_such_value__")}"`;
   });
   return matchersDone.replace(VARIABLE, (whole, a?: string, b?: string, c?: string) => {
