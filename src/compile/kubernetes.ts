@@ -10,9 +10,13 @@ import type { DashboardJson } from "./dashboard";
 /** Client-side `kubectl apply` stores the whole object in an annotation limited to 256 KiB. */
 export const LAST_APPLIED_LIMIT_BYTES = 256 * 1024;
 
-/** Deterministic YAML: keys in insertion order, long strings never folded. */
-export function toYaml(value: unknown): string {
-  return stringify(value, { lineWidth: 0, indent: 2 });
+/**
+ * Deterministic YAML (keys in insertion order; lineWidth 0 never folds long PromQL or JSON),
+ * headed by a comment naming the definitions it comes from.
+ */
+export function toYaml(document: unknown, source: string): string {
+  const header = `# Generated from ${source} by \`npm run build\`. Do not edit: change the definitions.\n`;
+  return header + stringify(document, { lineWidth: 0, indent: 2, sortMapEntries: false });
 }
 
 export function dashboardJsonText(dashboard: DashboardJson): string {
@@ -36,7 +40,7 @@ export function compileConfigMap(def: DashboardDef, dashboard: DashboardJson, co
     size >= LAST_APPLIED_LIMIT_BYTES
       ? [{ location: [def.uid], message: `ConfigMap is ${size} bytes; kubectl apply can store at most ${LAST_APPLIED_LIMIT_BYTES} (split the dashboard)` }]
       : [];
-  return { file: { path: `k8s/dashboard-${def.uid}.configmap.yaml`, content: toYaml(configMap) }, problems };
+  return { file: { path: `k8s/dashboard-${def.uid}.configmap.yaml`, content: toYaml(configMap, "dashboards/*.ts") }, problems };
 }
 
 /** Lists every generated resource under k8s/, sorted, so the file only changes when they do. */
@@ -46,5 +50,5 @@ export function compileKustomization(files: readonly OutputFile[]): OutputFile {
     .map((f) => f.path.slice("k8s/".length))
     .sort();
   const kustomization = { apiVersion: "kustomize.config.k8s.io/v1beta1", kind: "Kustomization", resources };
-  return { path: "k8s/kustomization.yaml", content: toYaml(kustomization) };
+  return { path: "k8s/kustomization.yaml", content: toYaml(kustomization, "dashboards/*.ts and alerts/*.ts") };
 }

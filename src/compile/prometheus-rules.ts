@@ -2,7 +2,6 @@
 // Pure: definitions in, files and problems out; the build decides what to write and when to fail.
 
 import { PrometheusRule } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule";
-import { stringify } from "yaml";
 import {
   dashboardUrlFor,
   defaultGrafanaUrl,
@@ -14,6 +13,7 @@ import {
 } from "../kit/alert";
 import { ruleContext } from "../kit/promql";
 import type { OutputFile, Problem } from "../build/output";
+import { toYaml } from "./kubernetes";
 
 export interface PrometheusRuleOptions {
   /** Namespace of the PrometheusRule resources. */
@@ -83,8 +83,8 @@ export function compilePrometheusRules(
     };
     problems.push(...validateResource(resource, group));
 
-    files.push({ path: `prometheus/${group.name}.rules.yaml`, content: toYaml({ groups: [compiled] }) });
-    files.push({ path: `k8s/prometheusrule-${group.name}.yaml`, content: toYaml(resource) });
+    files.push({ path: `prometheus/${group.name}.rules.yaml`, content: toRulesYaml({ groups: [compiled] }) });
+    files.push({ path: `k8s/prometheusrule-${group.name}.yaml`, content: toRulesYaml(resource) });
   }
   return { files, problems };
 }
@@ -143,12 +143,7 @@ function sortedRecord(record: Readonly<Record<string, string>>): Record<string, 
   return Object.fromEntries(Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
-const generatedHeader = "# Generated from alerts/*.ts by `npm run build`. Do not edit: change the definitions.\n";
-
-function toYaml(document: unknown): string {
-  // lineWidth 0: never fold long PromQL expressions or descriptions across lines.
-  return generatedHeader + stringify(document, { lineWidth: 0, sortMapEntries: false });
-}
+const toRulesYaml = (document: unknown) => toYaml(document, "alerts/*.ts");
 
 // ---------------------------------------------------------------- checks
 

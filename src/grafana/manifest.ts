@@ -4,6 +4,7 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import Ajv, { type JSONSchemaType } from "ajv";
+import { UID_PATTERN } from "../kit/dashboard";
 
 export interface ManifestFolder {
   readonly uid: string;
@@ -37,7 +38,7 @@ export interface Manifest {
 export const MANIFEST_FILE = "manifest.json";
 
 // Same rules Grafana applies (grafana-api.md): uid ≤ 40 of [a-zA-Z0-9-_].
-const uid = { type: "string", pattern: "^[a-zA-Z0-9_-]{1,40}$" } as const;
+const uid = { type: "string", pattern: UID_PATTERN.source } as const;
 const relativeFile = { type: "string", pattern: "^(?!/)(?!.*\\.\\.)[^\\\\]+\\.json$" } as const;
 
 // Mutable mirror of Manifest: ajv's JSONSchemaType does not accept readonly arrays.

@@ -26,6 +26,9 @@ export function labelVariable<M extends AnyMetric>(name: string, displayName: st
   return { name, label: displayName, query: `label_values(${series}, ${label})` };
 }
 
+/** Grafana's rule for dashboard, folder and alert rule uids. */
+export const UID_PATTERN = /^[a-zA-Z0-9_-]{1,40}$/;
+
 export interface DashboardDef {
   /** At most 40 characters of `[a-zA-Z0-9-_]`. */
   readonly uid: string;
