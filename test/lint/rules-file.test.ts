@@ -49,6 +49,28 @@ describe("rule file rules", () => {
     });
   }
 
+  // Which labels an expression keeps, through each construct the platform's rules use: a
+  // description may template the kept label, and naming the dropped one is a finding.
+  const keptCases: [string, string, string][] = [
+    ['sum by (service) (rate(kong_http_requests_total{code="401"}[5m])) > 10', "service", "code"],
+    ["histogram_quantile(0.99, sum by (le, service) (rate(kong_request_latency_ms_bucket[5m]))) > 100", "service", "le"],
+    ['absent(kafka_brokers{job="kafka-exporter"})', "job", "pod"],
+    ["max (kafka_brokers) < 3", "alertname", "pod"],
+    ["kafka_consumergroup_lag / on (topic) kafka_consumergroup_lag > 1", "topic", "consumergroup"],
+    ["sum by (topic) (kafka_consumergroup_lag) > 1 or sum by (pod) (kafka_log_log_size) > 1", "pod", "partition"],
+  ];
+  for (const [expr, kept, dropped] of keptCases) {
+    it(`alert-labels-template follows ${expr.slice(0, 60)}`, () => {
+      const described = (label: string) => ({
+        ...goodAlert,
+        expr,
+        annotations: { ...goodAlert.annotations, description: `{{ $labels.${label} }} at {{ $value }}.` },
+      });
+      expect(ids([described(kept)])).not.toContain("alert-labels-template");
+      expect(ids([described(dropped)])).toContain("alert-labels-template");
+    });
+  }
+
   it("alert-always-firing accepts absent() and set operations over comparisons", () => {
     expect(ids([{ ...goodAlert, expr: "absent(kong_datastore_reachable)" }])).not.toContain("alert-always-firing");
     expect(ids([{ ...goodAlert, expr: "kong_datastore_reachable == 0 or absent(kong_datastore_reachable)" }])).not.toContain("alert-always-firing");

@@ -435,5 +435,9 @@ function binaryLabels(op: string, lhs: Expr, rhs: Expr, matching: VectorMatching
   if (op === "or") return lhs.labels && rhs.labels ? new Set([...lhs.labels, ...rhs.labels]) : null;
   if (matching?.group === "right") return rhs.labels && new Set([...rhs.labels, ...matching.include]);
   if (matching?.group === "left") return lhs.labels && new Set([...lhs.labels, ...matching.include]);
-  return lhs.labels;
+  if (op === "and" || op === "unless" || !matching || !lhs.labels) return lhs.labels;
+  // One-to-one matching (Prometheus resultMetric): `on` keeps only the matching labels,
+  // `ignoring` drops them.
+  const listed = new Set(matching.labels);
+  return new Set([...lhs.labels].filter((label) => listed.has(label) === matching.on));
 }
