@@ -83,18 +83,16 @@ export function generateOutputs(input: BuildInput = platformInput): BuildResult 
   problems.push(...rules.problems);
   files.push(...rules.files);
 
-  let alertFiles: OutputFile[] = [];
-  try {
-    alertFiles = compileGrafanaAlertGroups(input.ruleGroups, { datasourceUid: input.config.grafanaAlertDatasourceUid, folderUid: input.alertFolder.uid });
-  } catch (error) {
-    if (!(error instanceof BuildError)) throw error;
-    problems.push(...error.problems);
-  }
-  files.push(...alertFiles);
+  const grafanaAlerts = compileGrafanaAlertGroups(input.ruleGroups, {
+    datasourceUid: input.config.grafanaAlertDatasourceUid,
+    folderUid: input.alertFolder.uid,
+  });
+  problems.push(...grafanaAlerts.problems);
+  files.push(...grafanaAlerts.files);
 
   if (problems.length) throw new BuildError(problems);
 
-  files.push(compileKustomization(files), manifest(input, alertFiles));
+  files.push(compileKustomization(files), manifest(input, grafanaAlerts.files));
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return {
     files,

@@ -13,6 +13,12 @@ export interface Problem {
   readonly message: string;
 }
 
+/** What a compiler returns: the files it would write, and what is wrong (then nothing is written). */
+export interface Compiled {
+  readonly files: OutputFile[];
+  readonly problems: Problem[];
+}
+
 export function formatProblem(problem: Problem): string {
   return `${problem.location.join(" › ")}: ${problem.message}`;
 }

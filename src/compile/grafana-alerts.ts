@@ -23,7 +23,7 @@
 import { createHash } from "node:crypto";
 import { renderDescription, type AnyAlert, type RuleGroupDef } from "../kit/alert";
 import { ruleContext, type Duration } from "../kit/promql";
-import { BuildError, type OutputFile, type Problem } from "../build/output";
+import type { Compiled, OutputFile, Problem } from "../build/output";
 
 export interface GrafanaAlertOptions {
   /** uid of the Prometheus data source the queries run against. */
@@ -125,7 +125,7 @@ function compileRule(alert: AnyAlert, group: RuleGroupDef, options: GrafanaAlert
   };
 }
 
-export function compileGrafanaAlertGroups(groups: readonly RuleGroupDef[], options: GrafanaAlertOptions): OutputFile[] {
+export function compileGrafanaAlertGroups(groups: readonly RuleGroupDef[], options: GrafanaAlertOptions): Compiled {
   const problems: Problem[] = [];
   const seenNames = new Map<string, string>();
   const seenUids = new Map<string, string>();
@@ -160,6 +160,5 @@ export function compileGrafanaAlertGroups(groups: readonly RuleGroupDef[], optio
     const body = { title: group.name, folderUid: options.folderUid, interval, rules };
     files.push({ path: `grafana/alert-rules/${group.name}.json`, content: JSON.stringify(body, null, 2) + "\n" });
   }
-  if (problems.length) throw new BuildError(problems);
-  return files;
+  return { files, problems };
 }

@@ -12,7 +12,7 @@ import {
   type RuleGroupDef,
 } from "../kit/alert";
 import { ruleContext } from "../kit/promql";
-import type { OutputFile, Problem } from "../build/output";
+import type { Compiled, OutputFile, Problem } from "../build/output";
 import { toYaml } from "./kubernetes";
 
 export interface PrometheusRuleOptions {
@@ -31,10 +31,6 @@ export const defaultPrometheusRuleOptions: PrometheusRuleOptions = {
   grafanaUrl: defaultGrafanaUrl,
 };
 
-export interface CompiledRules {
-  readonly files: OutputFile[];
-  readonly problems: Problem[];
-}
 
 /** Limits and forms from the monitoring-mixins style guide (mixtool lint) and promtool. */
 const maxRulesPerGroup = 20;
@@ -65,7 +61,7 @@ interface GroupYaml {
 export function compilePrometheusRules(
   groups: readonly RuleGroupDef[],
   options: PrometheusRuleOptions = defaultPrometheusRuleOptions,
-): CompiledRules {
+): Compiled {
   const files: OutputFile[] = [];
   const problems: Problem[] = [...checkUniqueness(groups)];
 

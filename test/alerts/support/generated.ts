@@ -8,7 +8,8 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ruleGroups } from "../../../alerts/index";
-import { compilePrometheusRules, type CompiledRules } from "../../../src/compile/prometheus-rules";
+import { compilePrometheusRules } from "../../../src/compile/prometheus-rules";
+import type { Compiled } from "../../../src/build/output";
 
 export const promtoolTestDir = join(dirname(fileURLToPath(import.meta.url)), "..", "promtool");
 
@@ -20,7 +21,7 @@ export function promtoolTestFiles(): string[] {
 
 export interface GeneratedRules {
   readonly root: string;
-  readonly compiled: CompiledRules;
+  readonly compiled: Compiled;
 }
 
 export function generateRulesIntoTempDir(): GeneratedRules {
