@@ -127,10 +127,15 @@ function kindBuilder(panel: PanelDef) {
   }
 }
 
-type AnyPanelBuilder = ReturnType<typeof kindBuilder>;
+/** Per-query thresholds: a query's own threshold, or a neutral colour when it is not judged. */
+function thresholdOverride(threshold: Threshold | null): sdk.DynamicConfigValue[] {
+  return threshold === null
+    ? [{ id: "color", value: { mode: "fixed", fixedColor: "blue" } }]
+    : [{ id: "thresholds", value: thresholdSteps(threshold).build() }];
+}
 
 function panelBuilder(panel: PanelDef, id: number, gridPos: GridPos): cog.Builder<sdk.Panel> {
-  const b: AnyPanelBuilder = kindBuilder(panel);
+  const b = kindBuilder(panel);
   b.id(id)
     .title(panel.title)
     .description(panel.description)
@@ -138,17 +143,12 @@ function panelBuilder(panel: PanelDef, id: number, gridPos: GridPos): cog.Builde
     .gridPos(gridPos)
     .targets(panel.targets.map(targetBuilder));
   // The SDK's node graph builder has no field config; compileDashboard adds the unit.
-  if (panel.kind !== "nodegraph") {
-    (b as Exclude<AnyPanelBuilder, nodegraph.PanelBuilder>).unit(panel.unit).thresholds(thresholdSteps(panel.threshold));
+  if (!(b instanceof nodegraph.PanelBuilder)) {
+    b.unit(panel.unit).thresholds(thresholdSteps(panel.threshold));
+    panel.targets.forEach((target, index) => {
+      if (target.threshold !== undefined) b.overrideByQuery(refId(index), thresholdOverride(target.threshold));
+    });
   }
-  panel.targets.forEach((target, index) => {
-    if (target.threshold === undefined || panel.kind === "nodegraph") return;
-    const properties: sdk.DynamicConfigValue[] =
-      target.threshold === null
-        ? [{ id: "color", value: { mode: "fixed", fixedColor: "blue" } }]
-        : [{ id: "thresholds", value: thresholdSteps(target.threshold).build() }];
-    (b as Exclude<AnyPanelBuilder, nodegraph.PanelBuilder>).overrideByQuery(refId(index), properties);
-  });
   const steps = transformations(panel);
   if (steps.length) b.transformations(steps);
   return b;
