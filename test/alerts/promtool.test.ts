@@ -5,7 +5,7 @@ import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateRulesIntoTempDir, promtoolTestFiles, type GeneratedRules } from "./support/generated";
-import { requirePromtool, runPromtool } from "./support/promtool";
+import { promtool, requireTool } from "../support/prometheus";
 
 let generated: GeneratedRules;
 
@@ -18,7 +18,7 @@ afterAll(() => {
 
 describe("promtool", () => {
   it("is installed (apt-get install -y prometheus)", () => {
-    expect(requirePromtool()).toMatch(/promtool$/);
+    expect(requireTool("promtool")).toMatch(/promtool$/);
   });
 
   it("compiles the rule groups without problems", () => {
@@ -30,7 +30,7 @@ describe("promtool", () => {
   it("check rules accepts every generated rule file, without duplicate-rule warnings", () => {
     expect(ruleFiles().length).toBeGreaterThan(0);
     for (const path of ruleFiles()) {
-      const run = runPromtool(["check", "rules", join(generated.root, path)]);
+      const run = promtool(["check", "rules", join(generated.root, path)]);
       expect(run.output, path).toContain("SUCCESS");
       expect(run.output, path).not.toMatch(/duplicate|WARNING|FAILED/i);
       expect(run.status, `${path}\n${run.output}`).toBe(0);
@@ -38,7 +38,7 @@ describe("promtool", () => {
   });
 
   it.each(promtoolTestFiles())("test rules passes %s", (name) => {
-    const run = runPromtool(["test", "rules", join("promtool", name)], generated.root);
+    const run = promtool(["test", "rules", join("promtool", name)], { cwd: generated.root });
     expect(run.output).toContain("SUCCESS");
     expect(run.status, run.output).toBe(0);
   });

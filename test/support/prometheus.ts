@@ -20,12 +20,24 @@ export function requireTool(name: "prometheus" | "promtool" | string): string {
   throw new Error(`${name} not found on PATH: install it with \`${INSTALL_HINT}\` (as root, after apt-get update)`);
 }
 
+export interface ToolRun {
+  readonly status: number | null;
+  /** stdout then stderr: promtool prints warnings (e.g. duplicate rules) on stderr. */
+  readonly output: string;
+}
+
+/** Runs promtool and reports its exit status and all it printed; `cwd` for relative rule_files. */
+export function promtool(args: readonly string[], options: { cwd?: string; timeoutMs?: number } = {}): ToolRun {
+  const result = spawnSync(requireTool("promtool"), args, { cwd: options.cwd, encoding: "utf8", timeout: options.timeoutMs ?? 60_000 });
+  if (result.error) throw result.error;
+  return { status: result.status, output: `${result.stdout}${result.stderr}` };
+}
+
 /** Runs promtool with arguments; throws with its output when it fails. */
 export function runPromtool(args: readonly string[], timeoutMs = 60_000): string {
-  const result = spawnSync(requireTool("promtool"), args, { encoding: "utf8", timeout: timeoutMs });
-  if (result.error) throw result.error;
-  if (result.status !== 0) throw new Error(`promtool ${args.join(" ")} failed (${result.status}):\n${result.stdout}\n${result.stderr}`);
-  return result.stdout;
+  const run = promtool(args, { timeoutMs });
+  if (run.status !== 0) throw new Error(`promtool ${args.join(" ")} failed (${run.status}):\n${run.output}`);
+  return run.output;
 }
 
 export function freePort(): Promise<number> {
