@@ -22,6 +22,7 @@
 
 import { createHash } from "node:crypto";
 import { renderDescription, type AnyAlert, type RuleGroupDef } from "../kit/alert";
+import { parseDuration } from "../kit/duration";
 import { ruleContext, type Duration } from "../kit/promql";
 import type { Compiled, OutputFile, Problem } from "../build/output";
 
@@ -39,12 +40,10 @@ const DEFAULT_INTERVAL: Duration = "1m";
 /** Instant query over the last 10 minutes: long enough for any rate window we use to have data. */
 const QUERY_RANGE_S = 600;
 
-const UNIT_SECONDS: Record<string, number> = { ms: 0.001, s: 1, m: 60, h: 3600, d: 86_400, w: 604_800 };
-
 export function durationSeconds(duration: Duration): number {
-  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h|d|w)$/.exec(duration);
-  if (!match) throw new Error(`not a duration: ${duration}`);
-  return Number(match[1]) * UNIT_SECONDS[match[2]!]!;
+  const ms = parseDuration(duration);
+  if (ms === undefined) throw new Error(`not a duration: ${duration}`);
+  return ms / 1000;
 }
 
 /**

@@ -14,6 +14,7 @@ import {
 import { ruleContext } from "../kit/promql";
 import type { Compiled, OutputFile, Problem } from "../build/output";
 import { toYaml } from "./kubernetes";
+import { parseDuration } from "../kit/duration";
 
 export interface PrometheusRuleOptions {
   /** Namespace of the PrometheusRule resources. */
@@ -38,7 +39,6 @@ const maxAlertNameLength = 40;
 const alertNamePattern = /^[A-Z][a-zA-Z0-9]*$/;
 const groupNamePattern = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const recordNamePattern = /^[a-zA-Z_][a-zA-Z0-9_]*:[a-zA-Z_][a-zA-Z0-9_]*:[a-zA-Z0-9_]+$/;
-const durationPattern = /^((\d+)y)?((\d+)w)?((\d+)d)?((\d+)h)?((\d+)m)?((\d+)s)?((\d+)ms)?$/;
 const labelNamePattern = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 
 /** A rule as it appears in a rule file; key order here is the order in the YAML. */
@@ -177,7 +177,7 @@ function checkGroup(group: RuleGroupDef): Problem[] {
 }
 
 function isDuration(text: string): boolean {
-  return text !== "" && durationPattern.test(text);
+  return parseDuration(text) !== undefined;
 }
 
 function checkLabels(labels: Readonly<Record<string, string>>): string[] {

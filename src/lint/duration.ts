@@ -1,6 +1,6 @@
 // Duration formatting for messages and configuration.
 
-import { parseDuration } from "./promql/parse";
+import { parseDuration } from "../kit/duration";
 
 export { parseDuration };
 

@@ -2,6 +2,7 @@
 // result labels are computed bottom-up during the same walk, and type errors are reported
 // as they are found, so later rules read a finished tree.
 
+import { parseDuration } from "../../kit/duration";
 import { parser } from "@prometheus-io/lezer-promql";
 import type { SyntaxNode } from "@lezer/common";
 import {
@@ -118,16 +119,10 @@ export function unquote(literal: string): string {
   });
 }
 
-const UNIT_MS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000, y: 31_536_000_000 };
-
-/** "1h30m" → ms; a plain number is seconds; undefined for anything else. */
-export function parseDuration(text: string): number | undefined {
+/** A PromQL range or offset in ms: a Prometheus duration, or a plain number of seconds. */
+export function parsePromqlDuration(text: string): number | undefined {
   const t = text.trim();
-  if (/^\d+(\.\d+)?$/.test(t)) return Number(t) * 1000;
-  if (!/^(\d+(ms|[smhdwy]))+$/.test(t)) return undefined;
-  let ms = 0;
-  for (const m of t.matchAll(/(\d+)(ms|[smhdwy])/g)) ms += Number(m[1]) * UNIT_MS[m[2]!]!;
-  return ms;
+  return /^\d+(\.\d+)?$/.test(t) ? Number(t) * 1000 : parseDuration(t);
 }
 
 class Builder {
@@ -186,7 +181,7 @@ class Builder {
       case "NumberDurationLiteral": {
         const t = this.src(node).replace(/_/g, "");
         const value = /^[+-]?(inf|nan)$/i.test(t) ? (/nan/i.test(t) ? NaN : t.startsWith("-") ? -Infinity : Infinity) : Number(t);
-        return { kind: "number", from, to, value: Number.isNaN(value) ? (parseDuration(t.replace(/^[+-]/, "")) ?? NaN) / 1000 : value, type: "scalar", labels: new Set() };
+        return { kind: "number", from, to, value: Number.isNaN(value) ? (parsePromqlDuration(t.replace(/^[+-]/, "")) ?? NaN) / 1000 : value, type: "scalar", labels: new Set() };
       }
       case "StringLiteral":
         return { kind: "string", from, to, value: unquote(this.src(node)), type: "string", labels: null };
@@ -243,7 +238,7 @@ class Builder {
     const raw = this.src(node).trim();
     const variable = this.ctx.durations.get(raw);
     if (variable) return { text: variable, variable };
-    const ms = parseDuration(raw);
+    const ms = parsePromqlDuration(raw);
     return ms === undefined ? { text: raw } : { text: raw, ms };
   }
 
