@@ -37,6 +37,8 @@ describe("rule file rules", () => {
     ["alert-value-in-labels", { labels: { severity: "critical", value: "{{ $value }}" } }],
     ["alert-for", { for: "0s" }],
     ["alert-for", { for: "five minutes" }],
+    ["alert-for", { for: "30s5m" }],
+    ["alert-for", { for: "300" }],
     ["alert-always-firing", { expr: "sum by (service) (rate(kong_http_requests_total[5m]))" }],
     ["alert-labels-template", { annotations: { ...goodAlert.annotations, description: "{{ $labels.route }} fails at {{ $value }}." } }],
     ["rule-kind", { record: "service:kong_requests:rate5m" }],
