@@ -5,9 +5,10 @@ import { existsSync } from "node:fs";
 import { join, relative, sep } from "node:path";
 import { generateOutputs, platformInput, type BuildInput } from "./generate";
 
-async function listFiles(dir: string): Promise<string[]> {
+/** Every file under `dir`, as sorted `/`-separated paths relative to it. */
+export async function listFiles(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-  return entries.filter((e) => e.isFile()).map((e) => relative(dir, join(e.parentPath, e.name)).split(sep).join("/"));
+  return entries.filter((e) => e.isFile()).map((e) => relative(dir, join(e.parentPath, e.name)).split(sep).join("/")).sort();
 }
 
 /** Paths under outDir that differ from what the build would write now; empty when fresh. */

@@ -5,11 +5,8 @@
 
 import { lintQuery } from "./promql/lint";
 import type { DashboardVariable } from "./promql/variables";
-import type { Finding, FindingScope, LintOptions, Severity } from "./types";
+import { isObject, type Finding, type FindingScope, type Json, type LintOptions, type Severity } from "./types";
 
-type Json = Record<string, unknown>;
-
-const isObject = (v: unknown): v is Json => typeof v === "object" && v !== null && !Array.isArray(v);
 const str = (v: unknown): string | undefined => (typeof v === "string" ? v : typeof v === "number" ? String(v) : undefined);
 const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 

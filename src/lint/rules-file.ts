@@ -6,10 +6,7 @@ import { parseAllDocuments } from "yaml";
 import { COMPARISONS, unwrapParens, type Expr } from "./promql/ast";
 import { lintQuery } from "./promql/lint";
 import { parseDuration } from "./duration";
-import type { Finding, LintOptions, Severity } from "./types";
-
-type Json = Record<string, unknown>;
-const isObject = (v: unknown): v is Json => typeof v === "object" && v !== null && !Array.isArray(v);
+import { isObject, type Finding, type Json, type LintOptions, type Severity } from "./types";
 
 export interface RuleGroupSource {
   readonly groups: readonly unknown[];

@@ -40,3 +40,7 @@ export interface LintOptions {
   /** Names produced by recording rules (known metrics for the project's own queries). */
   readonly recordedNames: ReadonlySet<string>;
 }
+
+/** A JSON object read from an input file. */
+export type Json = Record<string, unknown>;
+export const isObject = (v: unknown): v is Json => typeof v === "object" && v !== null && !Array.isArray(v);

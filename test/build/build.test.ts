@@ -2,14 +2,14 @@
 // committed out/ is fresh, and that a bad definition writes nothing and says what is wrong.
 
 import { execFile } from "node:child_process";
-import { mkdtemp, readFile, readdir, rm, writeFile, mkdir } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile, mkdir } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { generateOutputs, platformInput, type BuildInput } from "../../src/build/generate";
-import { findStaleOutputs } from "../../src/build/stale";
+import { findStaleOutputs, listFiles } from "../../src/build/stale";
 import { BuildError } from "../../src/build/output";
 import { runBuild } from "../../src/build/run";
 import { LAST_APPLIED_LIMIT_BYTES } from "../../src/compile/kubernetes";
@@ -29,11 +29,6 @@ beforeEach(async () => {
 afterEach(async () => {
   await rm(tmp, { recursive: true, force: true });
 });
-
-async function listFiles(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-  return entries.filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name).slice(dir.length + 1)).sort();
-}
 
 describe("build outputs", () => {
   const files = new Map(generateOutputs().files.map((f) => [f.path, f.content]));
