@@ -4,6 +4,7 @@
 
 import type { ErrorObject } from "ajv";
 import validateSchema from "../../schema/dashboard.validate.js";
+import { grafanaUnits } from "../../schema/grafana-units";
 import { DATASOURCE_VARIABLE, type DashboardJson, type PanelJson } from "../compile/dashboard";
 import type { Problem } from "../build/output";
 import { UID_PATTERN } from "../kit/dashboard";
@@ -35,6 +36,29 @@ function schemaProblems(dashboard: DashboardJson): Problem[] {
   });
 }
 
+const KNOWN_UNITS: ReadonlySet<string> = new Set(grafanaUnits);
+
+interface FieldConfigJson {
+  defaults?: { unit?: unknown };
+  overrides?: { matcher?: { id?: unknown; options?: unknown }; properties?: { id?: unknown; value?: unknown }[] }[];
+}
+
+/** Every unit a panel sets: its default, its overrides', its node graph stats'. */
+function panelUnits(panel: PanelJson): { where: string; unit: unknown }[] {
+  const fieldConfig = (panel.fieldConfig ?? {}) as FieldConfigJson;
+  const units: { where: string; unit: unknown }[] = [];
+  if (fieldConfig.defaults?.unit !== undefined) units.push({ where: "", unit: fieldConfig.defaults.unit });
+  for (const override of fieldConfig.overrides ?? []) {
+    const target = override.matcher?.id === "byFrameRefID" ? `query ${String(override.matcher.options)}` : `field ${JSON.stringify(override.matcher?.options)}`;
+    for (const property of override.properties ?? []) if (property.id === "unit") units.push({ where: `override of ${target}: `, unit: property.value });
+  }
+  const options = (panel.options ?? {}) as Record<string, { mainStatUnit?: unknown; secondaryStatUnit?: unknown } | undefined>;
+  for (const part of ["nodes", "edges"] as const)
+    for (const stat of ["mainStatUnit", "secondaryStatUnit"] as const)
+      if (options[part]?.[stat] !== undefined) units.push({ where: `options.${part}.${stat}: `, unit: options[part]?.[stat] });
+  return units;
+}
+
 function overlaps(a: PanelJson["gridPos"], b: PanelJson["gridPos"]): boolean {
   return a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
 }
@@ -64,6 +88,9 @@ function panelProblems(dashboard: DashboardJson, variables: Set<string>): Proble
     if (!(typeof panel.description === "string" && panel.description.trim())) at(panel, "panel has no description");
     const defaults = (panel.fieldConfig as { defaults?: { unit?: string } } | undefined)?.defaults;
     if (!defaults?.unit) at(panel, "panel has no unit");
+    for (const { where, unit } of panelUnits(panel))
+      if (unit && !(typeof unit === "string" && KNOWN_UNITS.has(unit)))
+        at(panel, `${where}unit ${JSON.stringify(unit)} is not a Grafana unit id (schema/grafana-units.ts lists them)`);
 
     const earlier = seenIds.get(panel.id);
     if (earlier !== undefined) at(panel, `panel id ${panel.id} is already used by "${earlier}"`);

@@ -109,7 +109,8 @@ describe("determinism and freshness", () => {
 
 describe("bad definitions fail the build, name what is wrong and write nothing", () => {
   const withDashboards = (dashboards: DashboardDef[]): BuildInput => ({ ...platformInput, dashboards });
-  const somePanel = (overrides: Partial<PanelDef> = {}): PanelDef =>
+  // Loosely typed on purpose: these panels are what the type checker would refuse.
+  const somePanel = (overrides: { readonly [K in keyof PanelDef]?: unknown } = {}): PanelDef =>
     ({
       ...timeSeries({
         title: "Brokers",
@@ -144,6 +145,15 @@ describe("bad definitions fail the build, name what is wrong and write nothing",
     await expectFailure(withDashboards([board("nounit", [somePanel({ unit: "" })])]), /nounit › Brokers: panel has no unit/);
   });
 
+  it("a unit Grafana does not know, on the panel or a query", async () => {
+    const query = { expr: "kafka_brokers", legendLabels: [], instant: false, format: "time_series", reads: [], unit: "msg/s" };
+    await expectFailure(
+      withDashboards([board("badunit", [somePanel({ unit: "events/sec" }), somePanel({ title: "B", targets: [query] })])]),
+      /badunit › Brokers: unit "events\/sec" is not a Grafana unit id/,
+      /badunit › B: override of query A: unit "msg\/s" is not a Grafana unit id/,
+    );
+  });
+
   it("overlapping panels", async () => {
     const a = somePanel({ title: "A", gridPos: { x: 0, y: 0, w: 12, h: 8 } });
     const b = somePanel({ title: "B", gridPos: { x: 6, y: 4, w: 12, h: 8 } });
@@ -151,7 +161,7 @@ describe("bad definitions fail the build, name what is wrong and write nothing",
   });
 
   it("empty query", async () => {
-    const empty = somePanel({ targets: [{ expr: " ", legendLabels: [], instant: false, format: "time_series" }] });
+    const empty = somePanel({ targets: [{ expr: " ", legendLabels: [], instant: false, format: "time_series", reads: [] }] });
     await expectFailure(withDashboards([board("empty", [empty])]), /empty › Brokers: query A is empty/);
   });
 
@@ -164,7 +174,7 @@ describe("bad definitions fail the build, name what is wrong and write nothing",
       title: "Lag",
       description: "Lag.",
       unit: "short",
-      targets: [{ expr: 'sum(kafka_consumergroup_lag{topic=~"$topic"})', legendLabels: [], instant: false, format: "time_series" }],
+      targets: [{ expr: 'sum(kafka_consumergroup_lag{topic=~"$topic"})', legendLabels: [], instant: false, format: "time_series", reads: [] }],
     });
     await expectFailure(withDashboards([board("novar", [panel])]), /novar › Lag: query A uses \$topic, which the dashboard does not define/);
   });
@@ -203,5 +213,10 @@ describe("generated documentation", () => {
     await run("npx", ["tsx", "scripts/generate-schema.ts", "--out-dir", tmp], { cwd: repo });
     const fresh = await Promise.all(["dashboard.schema.json", "dashboard.validate.js"].map((f) => readFile(join(tmp, f), "utf8")));
     expect(fresh).toEqual(committed);
+  }, 60_000);
+
+  it("schema/grafana-units.ts matches @grafana/data's getValueFormats() (run `npm run generate:units`)", async () => {
+    await run("npx", ["tsx", "scripts/generate-units.ts", "--out", join(tmp, "grafana-units.ts")], { cwd: repo });
+    expect(await readFile(join(tmp, "grafana-units.ts"), "utf8")).toBe(await readFile(join(repo, "schema/grafana-units.ts"), "utf8"));
   }, 60_000);
 });
