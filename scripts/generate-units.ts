@@ -1,4 +1,4 @@
-// Generates schema/grafana-units.ts: every unit id Grafana knows (@grafana/data's
+// Generates src/model/grafana-units.ts: every unit id Grafana knows (@grafana/data's
 // getValueFormats(), what its unit picker offers), as a list and a type. The kit types panel
 // units with it and the build checks compiled dashboards against it, without loading
 // @grafana/data (177 MB, ~0.4 s) at build time.
@@ -9,7 +9,7 @@ import { writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { grafanaUnitIds } from "../test/support/grafana-data";
+import { grafanaUnitIds } from "./grafana-data";
 
 function unitsModule(ids: readonly string[], version: string): string {
   const lines = ids.map((id) => `  ${JSON.stringify(id)},`);
@@ -28,7 +28,7 @@ function unitsModule(ids: readonly string[], version: string): string {
 const { version } = createRequire(import.meta.url)("@grafana/data/package.json") as { version: string };
 // --out lets a test regenerate elsewhere and compare with the committed file.
 const { values } = parseArgs({ options: { out: { type: "string" } }, strict: true });
-const target = values.out ? resolve(values.out) : new URL("../schema/grafana-units.ts", import.meta.url).pathname;
+const target = values.out ? resolve(values.out) : new URL("../src/model/grafana-units.ts", import.meta.url).pathname;
 const ids = grafanaUnitIds();
 writeFileSync(target, unitsModule(ids, version));
 console.log(`wrote ${target} (${ids.length} unit ids)`);

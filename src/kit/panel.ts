@@ -1,8 +1,9 @@
 // Panel kit: what a dashboard definition says about a panel, as plain typed data.
 // The compiler (src/compile/dashboard.ts) turns it into Grafana JSON through the foundation SDK.
 
-import type { GrafanaUnit } from "../../schema/grafana-units";
-import type { AnyMetric } from "./metric";
+import type { GrafanaUnit } from "../model/grafana-units";
+import type { AnyMetric } from "../model/metric";
+import type { GridPos } from "../model/dashboard";
 import type { Threshold } from "./threshold";
 import { dashboardContext, renderLabelTemplate, type LabelRefs, type Vector } from "./promql";
 
@@ -50,18 +51,11 @@ export function query<L extends string>(expr: Vector<L>, options: QueryOptions<L
   };
 }
 
-export interface GridPos {
-  readonly x: number;
-  readonly y: number;
-  readonly w: number;
-  readonly h: number;
-}
-
 /** What every panel must say. A missing unit or description is a type error. */
 export interface PanelCommon {
   readonly title: string;
   readonly description: string;
-  /** Grafana unit id, e.g. "reqps", "percentunit", "ms", "bytes", "short" (schema/grafana-units.ts). */
+  /** Grafana unit id, e.g. "reqps", "percentunit", "ms", "bytes", "short" (src/model/grafana-units.ts). */
   readonly unit: GrafanaUnit;
   readonly targets: readonly Target[];
   /** The alert threshold this panel draws (a constant from catalogue/thresholds.ts). */

@@ -1,6 +1,6 @@
 // A threshold: one boundary value that an alert compares against and a panel draws.
 
-import type { GrafanaUnit } from "../../schema/grafana-units";
+import type { GrafanaUnit } from "../model/grafana-units";
 
 export interface Threshold {
   /** The boundary value, in the panel's unit. */

@@ -4,12 +4,10 @@
 
 import type { ErrorObject } from "ajv";
 import validateSchema from "../../schema/dashboard.validate.js";
-import { grafanaUnits } from "../../schema/grafana-units";
-import { DATASOURCE_VARIABLE, type DashboardJson, type PanelJson } from "../compile/dashboard";
-import type { Problem } from "../build/output";
-import { UID_PATTERN } from "../kit/dashboard";
+import { grafanaUnits } from "../model/grafana-units";
+import { DATASOURCE_VARIABLE, GRID_COLUMNS, UID_PATTERN, type DashboardJson, type PanelJson } from "../model/dashboard";
+import type { Problem } from "../model/output";
 
-const GRID_COLUMNS = 24;
 /** Grafana's own variables, always defined. */
 const BUILTIN_VARIABLES = new Set(["__rate_interval", "__interval", "__range", "__auto", "__interval_ms", "__range_s", "__range_ms", "__dashboard", "__from", "__to"]);
 
@@ -90,7 +88,7 @@ function panelProblems(dashboard: DashboardJson, variables: Set<string>): Proble
     if (!defaults?.unit) at(panel, "panel has no unit");
     for (const { where, unit } of panelUnits(panel))
       if (unit && !(typeof unit === "string" && KNOWN_UNITS.has(unit)))
-        at(panel, `${where}unit ${JSON.stringify(unit)} is not a Grafana unit id (schema/grafana-units.ts lists them)`);
+        at(panel, `${where}unit ${JSON.stringify(unit)} is not a Grafana unit id (src/model/grafana-units.ts lists them)`);
 
     const earlier = seenIds.get(panel.id);
     if (earlier !== undefined) at(panel, `panel id ${panel.id} is already used by "${earlier}"`);
