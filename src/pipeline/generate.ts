@@ -48,6 +48,19 @@ function manifest(input: BuildInput, alertFiles: readonly OutputFile[]): OutputF
   return { path: "manifest.json", content: JSON.stringify(content, null, 2) + "\n" };
 }
 
+/** Every alert's dashboard_url must land on a panel this build generates. */
+function alertLinkProblems(ruleGroups: readonly RuleGroupDef[], dashboards: readonly DashboardJson[]): Problem[] {
+  const panelIds = new Map(dashboards.map((d) => [d.uid, new Set(d.panels.map((p) => p.id))]));
+  return ruleGroups.flatMap((group) =>
+    group.alerts
+      .filter((alert) => !panelIds.get(alert.panel.dashboardUid)?.has(alert.panel.panelId))
+      .map((alert) => ({
+        location: [group.name, alert.name],
+        message: `links to panel ${alert.panel.panelId} of dashboard "${alert.panel.dashboardUid}", which this build does not generate`,
+      })),
+  );
+}
+
 export function generateOutputs(input: BuildInput): BuildResult {
   const problems: Problem[] = [];
   const files: OutputFile[] = [];
@@ -62,7 +75,7 @@ export function generateOutputs(input: BuildInput): BuildResult {
     problems.push(...configMap.problems);
     files.push(configMap.file);
   }
-  problems.push(...validateDashboardSet(compiled));
+  problems.push(...validateDashboardSet(compiled), ...alertLinkProblems(input.ruleGroups, compiled));
 
   const rules = compilePrometheusRules(input.ruleGroups, {
     namespace: input.config.namespace,
