@@ -25,12 +25,11 @@ const idsByTitle = (json: DashboardJson) => new Map(json.panels.map((p) => [p.ti
 /** Alert name → the title of the panel its dashboard_url opens, in the given build. */
 function linkedPanelTitles(dashboards: readonly DashboardDef[]): Map<string, string> {
   const { files } = generateOutputs({ ...platformInput, dashboards });
-  const panels = new Map(
-    files.filter((f) => f.path.startsWith("dashboards/")).flatMap((f) => {
-      const json = JSON.parse(f.content) as DashboardJson;
-      return json.panels.map((p) => [`${json.uid}?viewPanel=${p.id}`, p.title] as const);
-    }),
-  );
+  const panels = new Map<string, string>();
+  for (const file of files.filter((f) => f.path.startsWith("dashboards/"))) {
+    const json = JSON.parse(file.content) as DashboardJson;
+    for (const panel of json.panels) panels.set(`${json.uid}?viewPanel=${panel.id}`, panel.title);
+  }
   const links = new Map<string, string>();
   for (const file of files.filter((f) => f.path.startsWith("prometheus/"))) {
     const { groups } = parse(file.content) as { groups: { rules: { alert?: string; annotations?: { dashboard_url?: string } }[] }[] };
