@@ -5,10 +5,10 @@
 // api/v1beta1/*_types.go, summarised in grafana-resources.md §3.
 
 import type { IGrafanaAlertRuleGroup, IGrafanaDashboard, IGrafanaFolder } from "@kubernetes-models/grafana-operator/grafana.integreatly.org/v1beta1";
-import type { OperatorConfig } from "../build/config";
-import type { OutputFile, Problem } from "../build/output";
+import type { OperatorConfig } from "../model/config";
+import type { OutputFile, Problem } from "../model/output";
 import { folderChain, type DashboardDef, type FolderDef } from "../kit/dashboard";
-import type { DashboardJson } from "./dashboard";
+import type { DashboardJson } from "../model/dashboard";
 import type { GrafanaRule, GrafanaRuleGroup } from "./grafana-alerts";
 import { compileKustomization, dashboardJsonText, kubernetesName, lastAppliedProblems, toYaml } from "./kubernetes";
 

@@ -5,9 +5,9 @@
 // folder metadata uses, pkg/registry/apis/provisioning/resources/folder_metadata.go). The parent
 // folder is also in the `grafana.app/folder` annotation, which gcx and the API use.
 
-import type { OutputFile, Problem } from "../build/output";
+import type { OutputFile, Problem } from "../model/output";
 import { folderChain, type DashboardDef, type FolderDef } from "../kit/dashboard";
-import type { DashboardJson } from "./dashboard";
+import type { DashboardJson } from "../model/dashboard";
 
 export const RESOURCES_DIR = "resources/";
 export const FOLDER_FILE = "_folder.json";

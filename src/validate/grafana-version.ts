@@ -1,9 +1,9 @@
 // Grafana version targeting: the build refuses outputs the configured oldest Grafana would not load.
 // Every "since" below is a first version, each with where it was measured.
 
-import type { BuildConfig } from "../build/config";
-import type { Problem } from "../build/output";
-import type { DashboardJson } from "../compile/dashboard";
+import type { BuildConfig } from "../model/config";
+import type { Problem } from "../model/output";
+import type { DashboardJson } from "../model/dashboard";
 
 type Version = readonly [number, number, number];
 

@@ -5,7 +5,7 @@
 
 import type { ErrorObject } from "ajv";
 import { validateGrafanaAlertRuleGroup, validateGrafanaDashboard, validateGrafanaFolder } from "../../schema/operator.validate.js";
-import type { Problem } from "../build/output";
+import type { Problem } from "../model/output";
 
 const VALIDATORS: Readonly<Record<string, typeof validateGrafanaFolder>> = {
   GrafanaFolder: validateGrafanaFolder,

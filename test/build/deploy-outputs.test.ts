@@ -3,9 +3,10 @@
 
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import type { BuildConfig, OutputSelection } from "../../src/build/config";
-import { generateOutputs, platformInput, type BuildInput } from "../../src/build/generate";
-import { BuildError } from "../../src/build/output";
+import type { BuildConfig, OutputSelection } from "../../src/model/config";
+import { generateOutputs, type BuildInput } from "../../src/pipeline/generate";
+import { platformInput } from "../../scripts/platform";
+import { BuildError } from "../../src/model/output";
 import { folderChain } from "../../src/kit/dashboard";
 import { validateOperatorObject } from "../../src/validate/operator";
 import { PANEL_OPTION_SINCE } from "../../src/validate/grafana-version";
@@ -13,8 +14,8 @@ import { PANEL_OPTION_SINCE } from "../../src/validate/grafana-version";
 const config = platformInput.config;
 const withConfig = (changes: Partial<BuildConfig>): BuildInput => ({ ...platformInput, config: { ...config, ...changes } });
 const withOutputs = (changes: Partial<Omit<OutputSelection, "dashboardJson">>): BuildInput => withConfig({ outputs: { ...config.outputs, ...changes } });
-const filesOf = (input: BuildInput = platformInput) => new Map(generateOutputs(input).files.map((f) => [f.path, f.content]));
-const files = filesOf();
+const filesOf = (input: BuildInput) => new Map(generateOutputs(input).files.map((f) => [f.path, f.content]));
+const files = filesOf(platformInput);
 const paths = [...files.keys()];
 const text = (path: string): string => {
   const content = files.get(path);
