@@ -222,4 +222,11 @@ describe("generated documentation", () => {
     const fresh = await Promise.all(["dashboard.schema.json", "dashboard.validate.js"].map((f) => readFile(join(tmp, f), "utf8")));
     expect(fresh).toEqual(committed);
   }, 60_000);
+
+  it("schema/operator.validate.js matches a fresh bundle from @kubernetes-models/grafana-operator (run `npm run generate:schema`)", async () => {
+    const committed = await readFile(join(repo, "schema/operator.validate.js"), "utf8");
+    await run("npx", ["tsx", "scripts/generate-operator-schema.ts", "--out-dir", tmp], { cwd: repo });
+    expect(await readFile(join(tmp, "operator.validate.js"), "utf8")).toBe(committed);
+    expect(committed).toMatch(/^\/\/ @kubernetes-models\/grafana-operator \d+\.\d+\.\d+, CRDs from grafana\/grafana-operator v\d+\.\d+\.\d+ /m);
+  }, 60_000);
 });
