@@ -122,7 +122,15 @@ describe("bad definitions fail the build, name what is wrong and write nothing",
       ...overrides,
     }) as PanelDef;
   const board = (uid: string, panels: PanelDef[]): DashboardDef =>
-    dashboard({ uid, title: `Board ${uid}`, description: "Test board.", tags: [], folder: { uid: "f", title: "F" }, variables: [], panels });
+    dashboard({
+      uid,
+      title: `Board ${uid}`,
+      description: "Test board.",
+      tags: [],
+      folder: { uid: "f", title: "F" },
+      variables: [],
+      panels: Object.fromEntries(panels.map((panel, index) => [`panel${index}`, panel])),
+    });
 
   async function expectFailure(input: BuildInput, ...messages: RegExp[]): Promise<void> {
     const outDir = join(tmp, "out");
@@ -168,6 +176,15 @@ describe("bad definitions fail the build, name what is wrong and write nothing",
 
   it("a panel wider than the grid", async () => {
     await expectFailure(withDashboards([board("wide", [somePanel({ size: { w: 30, h: 8 } })])]), /wide › Brokers: gridPos \{x: 0, y: 0, w: 30, h: 8\} does not fit the 24-column grid/);
+  });
+
+  it("two panels with the same id", async () => {
+    const board2 = board("ids", [somePanel({ title: "A", id: 7 }), somePanel({ title: "B", id: 7 })]);
+    await expectFailure(withDashboards([board2]), /ids › B: panel id 7 is already used by "A"/);
+  });
+
+  it("an alert linking to a dashboard the build does not generate", async () => {
+    await expectFailure(withDashboards([board("alone", [somePanel()])]), /service-mesh › HighServiceErrorRate: links to panel 2 of dashboard "service-mesh", which this build does not generate/);
   });
 
   it("an undefined dashboard variable in a query", async () => {
@@ -219,5 +236,12 @@ describe("generated documentation", () => {
   it("src/model/grafana-units.ts matches @grafana/data's getValueFormats() (run `npm run generate:units`)", async () => {
     await run("npx", ["tsx", "scripts/generate-units.ts", "--out", join(tmp, "grafana-units.ts")], { cwd: repo });
     expect(await readFile(join(tmp, "grafana-units.ts"), "utf8")).toBe(await readFile(join(repo, "src/model/grafana-units.ts"), "utf8"));
+  }, 60_000);
+
+  it("schema/operator.validate.js matches a fresh bundle from @kubernetes-models/grafana-operator (run `npm run generate:schema`)", async () => {
+    const committed = await readFile(join(repo, "schema/operator.validate.js"), "utf8");
+    await run("npx", ["tsx", "scripts/generate-operator-schema.ts", "--out-dir", tmp], { cwd: repo });
+    expect(await readFile(join(tmp, "operator.validate.js"), "utf8")).toBe(committed);
+    expect(committed).toMatch(/^\/\/ @kubernetes-models\/grafana-operator \d+\.\d+\.\d+, CRDs from grafana\/grafana-operator v\d+\.\d+\.\d+ /m);
   }, 60_000);
 });

@@ -45,7 +45,7 @@ const compiled: Compiled[] = readdirSync(OUT)
     const json = JSON.parse(readFileSync(join(OUT, f), "utf8")) as Record<string, unknown> & { uid: string; panels: CompiledPanel[] };
     return { uid: json.uid, panels: json.panels, json };
   });
-const panels = compiled.flatMap((d) => d.panels.map((panel, index) => ({ dashboard: d, panel, index, name: `${d.uid} › ${panel.title}` })));
+const panels = compiled.flatMap((d) => d.panels.map((panel) => ({ dashboard: d, panel, name: `${d.uid} › ${panel.title}` })));
 
 /** What the definition says each query shows: units from the kit, not from the compiled JSON. */
 function expectations(def: PanelDef): QueryExpectation[] {
@@ -55,9 +55,9 @@ function expectations(def: PanelDef): QueryExpectation[] {
     ...(def.kind === "table" ? { column: tableValueColumn(def, index) } : {}),
   }));
 }
-function definition(uid: string, index: number): PanelDef {
-  const def = dashboards.find((d) => d.uid === uid)?.panels[index];
-  if (!def) throw new Error(`${uid}: no definition for panel #${index + 1}`);
+function definition(uid: string, id: number): PanelDef {
+  const def = dashboards.find((d) => d.uid === uid)?.panels.find((p) => p.id === id);
+  if (!def) throw new Error(`${uid}: no definition for panel id ${id}`);
   return def;
 }
 
@@ -112,11 +112,11 @@ describe("Grafana's data library judges every panel", () => {
     expect(compiled.map((d) => d.uid).sort()).toEqual(dashboards.map((d) => d.uid).sort());
     expect(panels.length).toBe(defined);
     expect(panels.length).toBeGreaterThanOrEqual(27);
-    for (const { dashboard, panel, index } of panels) expect(panel.title).toBe(definition(dashboard.uid, index).title);
+    for (const { dashboard, panel } of panels) expect(panel.title).toBe(definition(dashboard.uid, panel.id).title);
   });
 
-  it.each(panels)("$name", async ({ dashboard, panel, index, name }) => {
-    expect(await judgePanel(panel, framesOf(name), expectations(definition(dashboard.uid, index)))).toEqual([]);
+  it.each(panels)("$name", async ({ dashboard, panel, name }) => {
+    expect(await judgePanel(panel, framesOf(name), expectations(definition(dashboard.uid, panel.id)))).toEqual([]);
   });
 
   it("the service graph's nodes are workload.namespace, its edges source -> target", async () => {
@@ -141,7 +141,7 @@ describe("Grafana's data library judges every panel", () => {
     const find = (name: string) => {
       const found = panels.find((p) => p.name === name);
       if (!found) throw new Error(`no panel ${name}`);
-      return { ...found, json: structuredClone(found.panel), expected: expectations(definition(found.dashboard.uid, found.index)) };
+      return { ...found, json: structuredClone(found.panel), expected: expectations(definition(found.dashboard.uid, found.panel.id)) };
     };
 
     it("a node graph whose mainstat is only a display name (organize rename)", async () => {
