@@ -7,13 +7,13 @@
 import { createServer, type Server } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { allMetrics } from "../../catalogue/metrics";
-import { seriesNames, type AnyMetric } from "../../src/kit/metric";
+import { counter, seriesNames, type AnyMetric } from "../../src/kit/metric";
 import { PrometheusClient } from "../../src/verify/client";
-import { readOut } from "../../src/verify/inputs";
+import { readDashboard, readOut } from "../../src/verify/inputs";
 import type { Result, RuleGroupDef } from "../../src/verify/types";
 import { exitCodeOf, verify, type VerifyReport } from "../../src/verify/verify";
 import type { RunningPrometheus } from "../support/prometheus";
-import { deliberateGaps, END, startScenario, STEP, withGaps, type Gaps } from "./scenario";
+import { deliberateGaps, END, START, startScenario, STEP, withGaps, type Gaps } from "./scenario";
 
 const gaps: Gaps = deliberateGaps();
 const out = readOut(new URL("../../out", import.meta.url).pathname);
@@ -28,6 +28,51 @@ const BROKEN_GROUP = `groups:
 
 // An exporter that announces a gauge of the catalogue as a counter (read from /api/v1/metadata).
 const WRONG_TYPE_METRIC = "kong_datastore_reachable";
+// Purpose-made series for the reasons the catalogue gaps do not produce, and their declaration.
+const demoMetric = counter({
+  name: "verify_demo_requests_total",
+  help: "Demo requests.",
+  unit: "short",
+  labels: ["mode", "kind"],
+  values: { mode: ["fast", "slow"] },
+  source: { exporter: "demo exporter", owner: "upstream", reference: "demo reference" },
+});
+
+function demoSeries(): string {
+  const lines: string[] = [];
+  const emit = (name: string, labels: string, every: number, until: number, value: (t: number) => number) => {
+    for (let t = START; t <= until; t += every) lines.push(`${name}${labels} ${value(t)} ${t}`);
+  };
+  emit("verify_demo_requests_total", '{mode="turbo",kind="a"}', STEP, END, (t) => (t - START) * 2);
+  emit("verify_demo_requests_total", '{mode="eco",kind="b"}', STEP, END, (t) => (t - START) * 3);
+  emit("verify_demo_sparse_total", "", 600, END, (t) => t - START);
+  emit("verify_demo_stopped", "", STEP, END - 1800, () => 7);
+  return lines.join("\n");
+}
+
+const demoTarget = (title: string, expr: string, extra: Record<string, unknown> = {}) => ({ title, type: "timeseries", targets: [{ refId: "A", expr, ...extra }] });
+const demoDashboard = readDashboard(
+  {
+    uid: "demo",
+    title: "Demo",
+    templating: { list: [{ name: "kind", type: "query", multi: true, includeAll: true, current: { value: ["$__all"] } }] },
+    panels: [
+      demoTarget("Absent", "sum(rate(verify_demo_never_total[2m]))"),
+      demoTarget("Label", 'sum(rate(verify_demo_requests_total{zone="x"}[2m]))'),
+      demoTarget("Value", 'sum(rate(verify_demo_requests_total{kind="c"}[2m]))'),
+      demoTarget("Outside", 'sum(rate(verify_demo_requests_total{mode="fast"}[2m]))'),
+      demoTarget("Combination", 'sum(rate(verify_demo_requests_total{mode="turbo", kind="b"}[2m]))'),
+      demoTarget("Sparse", "sum(rate(verify_demo_sparse_total[2m]))"),
+      demoTarget("Stopped", "verify_demo_stopped", { instant: true, range: false }),
+      demoTarget("Filtered", "sum(rate(verify_demo_requests_total[2m])) > 1e9"),
+      demoTarget("Unmatched", 'sum by (kind) (rate(verify_demo_requests_total{mode="turbo"}[2m])) / on (kind) sum by (kind) (rate(verify_demo_requests_total{mode="eco"}[2m]))'),
+      demoTarget("Legend", "sum by (zone) (rate(verify_demo_requests_total[2m]))", { legendFormat: "{{zone}}" }),
+      demoTarget("Variable", 'sum(rate(verify_demo_requests_total{kind=~"$kind"}[$__rate_interval]))'),
+    ],
+  },
+  "demo.json",
+);
+
 let exporter: Server;
 let prometheus: RunningPrometheus;
 let client: PrometheusClient;
@@ -67,6 +112,7 @@ beforeAll(async () => {
   const port = (exporter.address() as { port: number }).port;
   prometheus = await startScenario({
     metrics: withGaps(gaps),
+    extraOpenMetrics: demoSeries(),
     extraRules: { "verify-broken.yaml": BROKEN_GROUP },
     scrapeConfigs: `  - job_name: wrong-type\n    scrape_interval: 1s\n    static_configs: [{ targets: ["127.0.0.1:${port}"] }]`,
   });
@@ -192,5 +238,53 @@ describe("rules as loaded", () => {
     const broken = by("topic:kafka_log_log_size:ratio");
     expect(broken).toMatchObject({ status: "error", reason: "rule-unhealthy" });
     expect(broken.detail).toMatch(/health err: .*(many-to-many|duplicate series)/);
+  });
+});
+
+describe("each reason, on purpose-made series", () => {
+  const run = (options: { vars?: Map<string, string[]>; allowEmpty?: { target: string; when?: ("metric-absent" | "filtered")[] }[] } = {}) =>
+    verify({ client, dashboards: [demoDashboard], groups: [], catalogue: [...allMetrics, demoMetric], rangeS: 3600, scrapeIntervalS: STEP, checkLoadedRules: false, ...options });
+  let demo: VerifyReport;
+  const panel = (title: string) => demo.results.find((r) => r.panel === title)!;
+  beforeAll(async () => {
+    demo = await run({ allowEmpty: [{ target: "demo/Filtered" }, { target: "demo/Absent", when: ["filtered"] }, { target: "demo/Nope" }] });
+  });
+
+  it("names the reason and what was found", () => {
+    const summary = Object.fromEntries(demo.results.map((r) => [r.panel, `${r.status} ${r.reason ?? "-"}`]));
+    expect(summary).toEqual({
+      Absent: "empty metric-absent",
+      Label: "empty label-missing",
+      Value: "empty value-no-match",
+      Outside: "empty value-outside-catalogue",
+      Combination: "empty no-match-combination",
+      Sparse: "empty too-sparse",
+      Stopped: "empty stale",
+      Filtered: "empty filtered",
+      Unmatched: "empty no-data",
+      Legend: "ok label-missing",
+      Variable: "ok -",
+    });
+    expect(panel("Absent").hint).toContain("not in the catalogue");
+    expect(panel("Value").detail).toMatch(/kind="c" matches none of .*: a, b$/);
+    expect(panel("Outside").detail).toMatch(/mode = eco, turbo, none of which the catalogue declares \(fast, slow\)/);
+    expect(panel("Outside").hint).toContain("demo reference");
+    expect(panel("Sparse").detail).toMatch(/about one every (9|10)m/);
+    expect(panel("Legend").detail).toContain("zone");
+  });
+
+  it("substitutes the All value, or the --var values regex-escaped", async () => {
+    expect(panel("Variable").query).toBe('sum(rate(verify_demo_requests_total{kind=~".*"}[2m]))');
+    const one = await run({ vars: new Map([["kind", ["a"]]]) });
+    expect(one.results.find((r) => r.panel === "Variable")).toMatchObject({ status: "ok", series: 1, query: 'sum(rate(verify_demo_requests_total{kind=~"a"}[2m]))' });
+    const none = await run({ vars: new Map([["kind", ["c", "d.e"]]]) });
+    expect(none.results.find((r) => r.panel === "Variable")).toMatchObject({ status: "empty", reason: "value-no-match", query: 'sum(rate(verify_demo_requests_total{kind=~"(c|d\\\\.e)"}[2m]))' });
+  });
+
+  it("allows an empty panel only for the listed reasons, and names unused entries", () => {
+    expect(panel("Filtered").allowed).toBe(true);
+    expect(panel("Absent").allowed).toBe(false);
+    expect(demo.unusedAllowEmpty).toEqual(["demo/Nope"]);
+    expect(exitCodeOf(demo)).toBe(1);
   });
 });
