@@ -5,8 +5,8 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { verify as verifyConfig } from "../build.config";
-import { allMetrics } from "../catalogue/metrics";
-import { parseDuration } from "../src/kit/duration";
+import { platformCatalogue } from "./platform";
+import { parseDuration } from "../src/model/duration";
 import { loadConfig } from "../src/lint/config";
 import { ConnectionError, PrometheusClient, UsageError, type PrometheusAuth, type TlsFiles } from "../src/verify/client";
 import { InputError, readOut } from "../src/verify/inputs";
@@ -148,7 +148,7 @@ async function main(): Promise<number> {
       client,
       dashboards,
       groups,
-      catalogue: allMetrics,
+      catalogue: platformCatalogue,
       rangeS: seconds(values.range, "--range"),
       scrapeIntervalS: seconds(scrapeInterval, "--scrape-interval"),
       vars,

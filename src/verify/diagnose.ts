@@ -8,7 +8,7 @@ import { COMPARISONS, type Expr, type Matcher, type SelectorNode } from "../lint
 import type { QueryResult } from "./client";
 import type { Catalogue, Reason } from "./types";
 import { formatDuration } from "./variables";
-import { seriesNames, type AnyMetric } from "../kit/metric";
+import { seriesNames, type AnyMetric } from "../model/metric";
 
 export interface Explanation {
   readonly reason: Reason;

@@ -6,7 +6,7 @@
 import { QueryError, type PrometheusClient } from "./client";
 import type { Catalogue, Drift } from "./types";
 import type { Probe } from "./diagnose";
-import { seriesNames, type AnyMetric } from "../kit/metric";
+import { seriesNames, type AnyMetric } from "../model/metric";
 
 /**
  * Labels the scrape adds (target labels of kube-prometheus-stack's ServiceMonitors and

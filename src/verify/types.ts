@@ -1,7 +1,7 @@
 // What verify reads (dashboards, rules, the catalogue as the script passes it in) and what it
 // reports: one Result per panel target and per rule, the JSON shape of `--format json`.
 
-import type { AnyMetric } from "../kit/metric";
+import type { AnyMetric } from "../model/metric";
 
 export type Status = "ok" | "empty" | "error";
 

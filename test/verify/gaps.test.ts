@@ -7,7 +7,8 @@
 import { createServer, type Server } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { allMetrics } from "../../catalogue/metrics";
-import { counter, seriesNames, type AnyMetric } from "../../src/kit/metric";
+import { counter } from "../../src/kit/metric";
+import { seriesNames, type AnyMetric } from "../../src/model/metric";
 import { PrometheusClient } from "../../src/verify/client";
 import { readDashboard, readOut } from "../../src/verify/inputs";
 import type { Result, RuleGroupDef } from "../../src/verify/types";

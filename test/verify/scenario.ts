@@ -6,8 +6,8 @@
 import { cpSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { allMetrics, metrics } from "../../catalogue/metrics";
-import type { AnyMetric } from "../../src/kit/metric";
-import { generateOpenMetrics } from "../../src/lint/synthetic/openmetrics";
+import type { AnyMetric } from "../../src/model/metric";
+import { generateOpenMetrics } from "../support/synthetic/openmetrics";
 import { runPromtool, startPrometheus, type RunningPrometheus } from "../support/prometheus";
 
 export const OUT = join(import.meta.dirname, "../../out");
