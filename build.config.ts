@@ -1,7 +1,7 @@
 // Deployment settings for `npm run build`. Change them here; definitions stay as they are.
 
 import type { BuildConfig } from "./src/model/config";
-import type { VerifyConfig } from "./src/verify/types";
+import type { VerifyConfig } from "./src/model/verify";
 
 export const buildConfig: BuildConfig = {
   namespace: "monitoring",

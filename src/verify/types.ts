@@ -2,28 +2,11 @@
 // reports: one Result per panel target and per rule, the JSON shape of `--format json`.
 
 import type { AnyMetric } from "../model/metric";
+import type { Reason } from "../model/verify";
+
+export type { AllowEmpty, Reason, VerifyConfig } from "../model/verify";
 
 export type Status = "ok" | "empty" | "error";
-
-/**
- * Why a result is empty (or errored). Stable identifiers; the README explains each.
- * Panels: every reason can apply. Rules: only those that mean the alert can never fire.
- */
-export type Reason =
-  | "metric-absent"
-  | "label-missing"
-  | "value-no-match"
-  | "value-outside-catalogue"
-  | "no-match-combination"
-  | "too-sparse"
-  | "stale"
-  | "filtered"
-  | "no-data"
-  | "query-error"
-  | "variable"
-  | "rule-not-loaded"
-  | "rule-differs"
-  | "rule-unhealthy";
 
 export interface Result {
   readonly kind: "panel" | "rule";
@@ -87,18 +70,4 @@ export interface Drift {
   readonly metric: string;
   readonly kind: DriftKind;
   readonly detail: string;
-}
-
-export interface AllowEmpty {
-  /** `<dashboard uid>/<panel title>` or `<rule group>/<rule name>`; `*` as the second part for all. */
-  readonly target: string;
-  /** Why it may be empty; shown instead of the hint. */
-  readonly reason?: string;
-  /** Only when empty for one of these reasons (e.g. value-no-match, not metric-absent); default any. */
-  readonly when?: readonly Reason[];
-}
-
-/** `npm run verify` settings in build.config.ts. */
-export interface VerifyConfig {
-  readonly allowEmpty: readonly AllowEmpty[];
 }
