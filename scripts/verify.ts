@@ -18,6 +18,7 @@ import { Redactor } from "../src/grafana/redact";
 const USAGE = `usage: npm run verify -- --prometheus URL [options]
   --prometheus URL         Prometheus, Thanos Query or Mimir (with its base path, e.g. https://mimir/prometheus); or PROMETHEUS_URL
   --range 1h               range of the range queries and of "present" (default 1h)
+  --time T                 evaluate at T (RFC 3339 or unix seconds) instead of now; alert states stay the current ones
   --var NAME=VALUE         a dashboard variable's value instead of its All value (repeat for several values)
   --header "NAME: VALUE"   extra request header, e.g. "X-Scope-OrgID: tenant" (repeatable)
   --allow-empty UID/PANEL  a panel (or GROUP/RULE) that may be empty (repeatable; also verify.allowEmpty in build.config.ts)
@@ -45,6 +46,7 @@ function parse() {
       options: {
         prometheus: { type: "string" },
         range: { type: "string", default: "1h" },
+        time: { type: "string" },
         var: { type: "string", multiple: true, default: [] },
         header: { type: "string", multiple: true, default: [] },
         "allow-empty": { type: "string", multiple: true, default: [] },
@@ -70,6 +72,13 @@ function seconds(text: string, flag: string): number {
   const ms = parseDuration(text);
   if (!ms || ms % 1000 !== 0) throw new Usage(`${flag} must be a duration in whole seconds such as 1h or 30s, got ${text}`);
   return ms / 1000;
+}
+
+function evaluationTime(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const ms = /^\d+(\.\d+)?$/.test(text) ? Number(text) * 1000 : Date.parse(text);
+  if (Number.isNaN(ms) || !/^\d|^\d{4}-/.test(text)) throw new Usage(`--time must be RFC 3339 (2026-11-30T10:00:00Z) or unix seconds, got ${text}`);
+  return Math.floor(ms / 1000);
 }
 
 function positive(text: string, flag: string, max: number): number {
@@ -150,6 +159,7 @@ async function main(): Promise<number> {
       groups,
       catalogue: platformCatalogue,
       rangeS: seconds(values.range, "--range"),
+      now: evaluationTime(values.time),
       scrapeIntervalS: seconds(scrapeInterval, "--scrape-interval"),
       vars,
       allowEmpty,

@@ -3,6 +3,7 @@
 // against Prometheus, Thanos Query and Mimir (whose API lives under a base path such as
 // /prometheus). Every message it builds goes through the Redactor.
 
+import { rootCertificates } from "node:tls";
 import { Agent, request } from "undici";
 import { Redactor } from "../grafana/redact";
 
@@ -118,7 +119,8 @@ export class PrometheusClient {
       connections: options.connections ?? 8,
       headersTimeout: this.timeoutMs,
       bodyTimeout: this.timeoutMs,
-      connect: { ca: options.tls?.ca, cert: options.tls?.cert, key: options.tls?.key, rejectUnauthorized: true },
+      // A given CA is trusted beside the system's, not instead of them.
+      connect: { ca: options.tls?.ca ? [...rootCertificates, options.tls.ca] : undefined, cert: options.tls?.cert, key: options.tls?.key, rejectUnauthorized: true },
     });
   }
 

@@ -29,10 +29,11 @@ export function rateIntervalSeconds(t: Timing): number {
   return Math.max(intervalSeconds(t) + t.scrapeIntervalS, 4 * t.scrapeIntervalS);
 }
 
+/** Whole seconds as a Prometheus duration, largest units first: 3600 → "1h", 514 → "8m34s". */
 export function formatDuration(seconds: number): string {
-  if (seconds % 3600 === 0) return `${seconds / 3600}h`;
-  if (seconds % 60 === 0) return `${seconds / 60}m`;
-  return `${seconds}s`;
+  if (seconds === 0) return "0s";
+  const parts: [number, string][] = [[Math.floor(seconds / 3600), "h"], [Math.floor((seconds % 3600) / 60), "m"], [seconds % 60, "s"]];
+  return parts.filter(([n]) => n > 0).map(([n, unit]) => `${n}${unit}`).join("");
 }
 
 const REFERENCE = /\$\{(\w+)(?::[^}]*)?\}|\$(\w+)|\[\[(\w+)(?::[^\]]*)?\]\]/g;

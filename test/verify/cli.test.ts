@@ -3,7 +3,9 @@
 // API under /prometheus (as Mimir does): token and header forwarded, the token never printed.
 
 import { spawn } from "node:child_process";
-import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
+import { readFileSync } from "node:fs";
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { allMetrics } from "../../catalogue/metrics";
@@ -11,7 +13,7 @@ import { PrometheusClient } from "../../src/verify/client";
 import { readOut } from "../../src/verify/inputs";
 import { exitCodeOf, verify, type VerifyReport } from "../../src/verify/verify";
 import { freePort, type RunningPrometheus } from "../support/prometheus";
-import { startScenario, STEP } from "./scenario";
+import { END, startScenario, STEP } from "./scenario";
 
 const ROOT = join(import.meta.dirname, "../..");
 const TSX = join(ROOT, "node_modules/.bin/tsx");
@@ -24,6 +26,9 @@ let prometheus: RunningPrometheus;
 let report: VerifyReport;
 let proxy: Server;
 let proxyUrl: string;
+let tlsProxy: Server;
+let tlsProxyUrl: string;
+const FIXTURES = join(import.meta.dirname, "fixtures");
 const seen: { path: string; headers: IncomingHttpHeaders }[] = [];
 
 interface Run {
@@ -32,10 +37,10 @@ interface Run {
   readonly stderr: string;
 }
 
-/** Runs the CLI without blocking this process (the proxy answers from here). */
+/** Runs the CLI without blocking this process (the proxy answers from here), at the data's end. */
 function cli(args: readonly string[], env: Record<string, string> = {}): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(TSX, [SCRIPT, ...args], { cwd: ROOT, env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env } });
+    const child = spawn(TSX, [SCRIPT, ...args, ...(args.includes("--time") ? [] : ["--time", String(END)])], { cwd: ROOT, env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env } });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
@@ -50,43 +55,54 @@ function leaks(text: string, secret: string): boolean {
   return [secret, Buffer.from(secret).toString("base64"), encodeURIComponent(secret), Buffer.from(`user:${secret}`).toString("base64")].some((s) => text.includes(s));
 }
 
+function listen(server: Server): Promise<number> {
+  return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve((server.address() as { port: number }).port)));
+}
+
+/**
+ * Mimir-like: API under /prometheus, tenant header and bearer (or basic) token required. A
+ * rejected request gets its Authorization header echoed back, as careless proxies do.
+ */
+async function mimirLike(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  seen.push({ path: req.url ?? "", headers: req.headers });
+  const body = await new Promise<Buffer>((r) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => r(Buffer.concat(chunks)));
+  });
+  const okAuth = req.headers.authorization === `Bearer ${TOKEN}` || req.headers.authorization === `Basic ${Buffer.from(`user:${TOKEN}`).toString("base64")}`;
+  if (!okAuth || req.headers["x-scope-orgid"] !== TENANT) {
+    res.writeHead(401, { "content-type": "text/plain" }).end(`unauthorized: got ${req.headers.authorization ?? "nothing"}`);
+    return;
+  }
+  if (!req.url?.startsWith("/prometheus/")) {
+    res.writeHead(404).end("404 page not found");
+    return;
+  }
+  const upstream = await fetch(`${prometheus.url}${req.url.slice("/prometheus".length)}`, {
+    method: req.method,
+    headers: req.headers["content-type"] ? { "content-type": req.headers["content-type"] } : {},
+    body: req.method === "POST" ? body : undefined,
+  });
+  res.writeHead(upstream.status, { "content-type": upstream.headers.get("content-type") ?? "application/json" }).end(Buffer.from(await upstream.arrayBuffer()));
+}
+
 beforeAll(async () => {
   prometheus = await startScenario({ metrics: allMetrics });
   const client = new PrometheusClient({ url: prometheus.url, auth: { kind: "none" } });
-  report = await verify({ client, dashboards: out.dashboards, groups: out.groups, catalogue: allMetrics, rangeS: 3600, scrapeIntervalS: STEP });
+  report = await verify({ client, dashboards: out.dashboards, groups: out.groups, catalogue: allMetrics, rangeS: 3600, scrapeIntervalS: STEP, now: END });
   await client.close();
 
-  // Mimir-like: API under /prometheus, tenant header and bearer token required. A rejected
-  // request gets its Authorization header echoed back, as careless proxies do.
-  proxy = createServer(async (req, res) => {
-    seen.push({ path: req.url ?? "", headers: req.headers });
-    const body = await new Promise<Buffer>((r) => {
-      const chunks: Buffer[] = [];
-      req.on("data", (c: Buffer) => chunks.push(c));
-      req.on("end", () => r(Buffer.concat(chunks)));
-    });
-    const okAuth = req.headers.authorization === `Bearer ${TOKEN}` || req.headers.authorization === `Basic ${Buffer.from(`user:${TOKEN}`).toString("base64")}`;
-    if (!okAuth || req.headers["x-scope-orgid"] !== TENANT) {
-      res.writeHead(401, { "content-type": "text/plain" }).end(`unauthorized: got ${req.headers.authorization ?? "nothing"}`);
-      return;
-    }
-    if (!req.url?.startsWith("/prometheus/")) {
-      res.writeHead(404).end("404 page not found");
-      return;
-    }
-    const upstream = await fetch(`${prometheus.url}${req.url.slice("/prometheus".length)}`, {
-      method: req.method,
-      headers: req.headers["content-type"] ? { "content-type": req.headers["content-type"] } : {},
-      body: req.method === "POST" ? body : undefined,
-    });
-    res.writeHead(upstream.status, { "content-type": upstream.headers.get("content-type") ?? "application/json" }).end(Buffer.from(await upstream.arrayBuffer()));
-  });
-  await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve));
-  proxyUrl = `http://127.0.0.1:${(proxy.address() as { port: number }).port}/prometheus`;
+  proxy = createServer(mimirLike);
+  proxyUrl = `http://127.0.0.1:${await listen(proxy)}/prometheus`;
+  // The same behind TLS with a certificate no public CA signed (a cluster-internal CA).
+  tlsProxy = createHttpsServer({ cert: readFileSync(join(FIXTURES, "loopback.crt")), key: readFileSync(join(FIXTURES, "loopback.key")) }, mimirLike);
+  tlsProxyUrl = `https://127.0.0.1:${await listen(tlsProxy)}/prometheus`;
 }, 90_000);
 
 afterAll(async () => {
   await new Promise((r) => proxy?.close(r));
+  await new Promise((r) => tlsProxy?.close(r));
   await prometheus?.stop();
 });
 
@@ -161,12 +177,29 @@ describe("through an authenticating reverse proxy with a base path", () => {
   });
 });
 
+describe("TLS", () => {
+  const args = () => ["--prometheus", tlsProxyUrl, "--header", `X-Scope-OrgID: ${TENANT}`, "--format", "json"];
+
+  it("refuses a certificate it cannot verify (exit 2, naming the TLS failure)", async () => {
+    const run = await cli(args(), { PROMETHEUS_TOKEN: TOKEN });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/certificate/i);
+    expect(leaks(run.stderr, TOKEN)).toBe(false);
+  });
+
+  it("trusts the CA given with --ca-file", async () => {
+    const run = await cli([...args(), "--ca-file", join(FIXTURES, "loopback.crt")], { PROMETHEUS_TOKEN: TOKEN });
+    expect(run.code, run.stderr + run.stdout.slice(0, 3000)).toBe(0);
+  });
+});
+
 describe("usage and connection errors exit 2", () => {
   it.each([
     [[], /no Prometheus/],
     [["--prometheus", "http://127.0.0.1:9", "--range", "1 hour"], /--range/],
     [["--prometheus", "http://127.0.0.1:9", "--var", "novalue"], /--var/],
     [["--prometheus", "http://127.0.0.1:9", "--format", "xml"], /--format/],
+    [["--prometheus", "http://127.0.0.1:9", "--time", "yesterday"], /--time/],
     [["--prometheus", "http://127.0.0.1:9", "--timeout", "99999999999"], /--timeout/],
     [["--prometheus", "ftp://example.com"], /http\(s\)/],
   ])("%j", async (args, message) => {
