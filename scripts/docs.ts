@@ -1,8 +1,12 @@
-// npm run docs: regenerates docs/metrics.md from the metric catalogue.
+// npm run docs: regenerates docs/metrics.md from the metric catalogue and docs/lint-rules.md
+// from the lint rule registry.
 
 import { writeFileSync } from "node:fs";
 import { metricsDoc } from "../src/build/metrics-doc";
+import { lintRulesDoc } from "../src/lint/rules-doc";
 
-const target = new URL("../docs/metrics.md", import.meta.url);
-writeFileSync(target, metricsDoc());
-console.log(`wrote ${target.pathname}`);
+for (const [name, text] of [["metrics.md", metricsDoc()], ["lint-rules.md", lintRulesDoc()]] as const) {
+  const target = new URL(`../docs/${name}`, import.meta.url);
+  writeFileSync(target, text);
+  console.log(`wrote ${target.pathname}`);
+}

@@ -14,8 +14,12 @@ import { compilePrometheusRules } from "../compile/prometheus-rules";
 import { folderChain, type DashboardDef, type FolderDef } from "../kit/dashboard";
 import type { RuleGroupDef } from "../kit/alert";
 import { validateDashboard, validateDashboardSet } from "../validate/dashboard";
+import { applyExclusions, defaultOptions, lintDashboard, lintRuleGroups, loadConfig, readRuleGroups, type LintConfig } from "../lint/index";
+import { recordedNames } from "../lint/rules-file";
+import type { Finding } from "../model/finding";
+import { isError } from "../model/finding";
 import type { BuildConfig } from "./config";
-import { BuildError, type OutputFile, type Problem } from "./output";
+import { BuildError, type OutputFile } from "./output";
 
 export interface BuildInput {
   readonly dashboards: readonly DashboardDef[];
@@ -23,6 +27,8 @@ export interface BuildInput {
   /** Where Grafana-managed alert rule groups go. */
   readonly alertFolder: FolderDef;
   readonly config: BuildConfig;
+  /** Exclusions and scrape interval for the lint run over the output. */
+  readonly lint: LintConfig;
 }
 
 export interface BuildResult {
@@ -36,6 +42,7 @@ export const platformInput: BuildInput = {
   ruleGroups: platformRuleGroups,
   alertFolder: folders.alerts,
   config: buildConfig,
+  lint: loadConfig(new URL("../../lint.config.yaml", import.meta.url).pathname, false),
 };
 
 const GRAFANA_ALERTS_DIR = "grafana/alert-rules/";
@@ -60,7 +67,7 @@ function manifest(input: BuildInput, alertFiles: readonly OutputFile[]): OutputF
 }
 
 export function generateOutputs(input: BuildInput = platformInput): BuildResult {
-  const problems: Problem[] = [];
+  const problems: Finding[] = [];
   const files: OutputFile[] = [];
 
   const compiled: DashboardJson[] = [];
@@ -90,6 +97,7 @@ export function generateOutputs(input: BuildInput = platformInput): BuildResult 
   problems.push(...grafanaAlerts.problems);
   files.push(...grafanaAlerts.files);
 
+  problems.push(...lintOutput(compiled, rules.files, input.lint));
   if (problems.length) throw new BuildError(problems);
 
   files.push(compileKustomization(files), manifest(input, grafanaAlerts.files));
@@ -103,4 +111,19 @@ export function generateOutputs(input: BuildInput = platformInput): BuildResult 
       recordings: input.ruleGroups.reduce((n, g) => n + (g.recordings?.length ?? 0), 0),
     },
   };
+}
+
+/**
+ * The build's own output through the linter's registry, with the own profile and the repository's
+ * exclusions: every house rule applies, and an error fails the build as any other problem does.
+ */
+function lintOutput(dashboards: readonly DashboardJson[], ruleFiles: readonly OutputFile[], config: LintConfig): Finding[] {
+  const plainRuleFiles = ruleFiles.filter((f) => f.path.startsWith("prometheus/"));
+  const sources = plainRuleFiles.map((f) => ({ path: `out/${f.path}`, groups: readRuleGroups(f.content, true) }));
+  const options = defaultOptions({ scrapeIntervalMs: config.scrapeIntervalMs, recordedNames: new Set(sources.flatMap((s) => recordedNames(s.groups))) });
+  const findings = [
+    ...dashboards.flatMap((d) => lintDashboard(d, { file: `out/dashboards/${d.uid}.json`, profile: "own" }, options)),
+    ...sources.flatMap((s) => lintRuleGroups(s.groups, s.path, "own", options)),
+  ];
+  return applyExclusions(findings, config.exclusions).filter(isError);
 }

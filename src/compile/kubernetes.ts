@@ -3,7 +3,8 @@
 
 import { stringify } from "yaml";
 import type { BuildConfig } from "../build/config";
-import type { OutputFile, Problem } from "../build/output";
+import type { OutputFile } from "../build/output";
+import type { Finding } from "../model/finding";
 import { folderPath, type DashboardDef } from "../kit/dashboard";
 import type { DashboardJson } from "./dashboard";
 
@@ -23,7 +24,7 @@ export function dashboardJsonText(dashboard: DashboardJson): string {
   return JSON.stringify(dashboard, null, 2) + "\n";
 }
 
-export function compileConfigMap(def: DashboardDef, dashboard: DashboardJson, config: BuildConfig): { file: OutputFile; problems: Problem[] } {
+export function compileConfigMap(def: DashboardDef, dashboard: DashboardJson, config: BuildConfig): { file: OutputFile; problems: Finding[] } {
   const configMap = {
     apiVersion: "v1",
     kind: "ConfigMap",
@@ -36,7 +37,7 @@ export function compileConfigMap(def: DashboardDef, dashboard: DashboardJson, co
     data: { [`${def.uid}.json`]: dashboardJsonText(dashboard) },
   };
   const size = Buffer.byteLength(JSON.stringify(configMap));
-  const problems: Problem[] =
+  const problems: Finding[] =
     size >= LAST_APPLIED_LIMIT_BYTES
       ? [{ location: [def.uid], message: `ConfigMap is ${size} bytes; kubectl apply can store at most ${LAST_APPLIED_LIMIT_BYTES} (split the dashboard)` }]
       : [];
