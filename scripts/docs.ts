@@ -2,10 +2,11 @@
 // from the lint rule registry.
 
 import { writeFileSync } from "node:fs";
-import { metricsDoc } from "../src/build/metrics-doc";
+import { metricsDoc } from "../src/compile/metrics-doc";
 import { lintRulesDoc } from "../src/lint/rules-doc";
+import { platformCatalogue } from "./platform";
 
-for (const [name, text] of [["metrics.md", metricsDoc()], ["lint-rules.md", lintRulesDoc()]] as const) {
+for (const [name, text] of [["metrics.md", metricsDoc(platformCatalogue)], ["lint-rules.md", lintRulesDoc()]] as const) {
   const target = new URL(`../docs/${name}`, import.meta.url);
   writeFileSync(target, text);
   console.log(`wrote ${target.pathname}`);

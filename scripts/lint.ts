@@ -22,6 +22,7 @@ import {
 } from "../src/lint/index";
 import { formatInputError, EXIT_USAGE } from "../src/lint/report";
 import { parseDuration } from "../src/lint/duration";
+import { platformCatalogue } from "./platform";
 
 const USAGE = `usage: npm run lint -- [--format text|json] [--config FILE] [--scrape-interval 30s] [--profile own|foreign|strict] [--metadata FILE]... [--strict] [FILE|DIR ...]
   no paths: lint out/dashboards/*.json, out/prometheus/*.yaml and PrometheusRule YAML under out/k8s/
@@ -106,7 +107,7 @@ function main(): number {
     discovered: positionals.length === 0,
     root,
     config,
-    options: defaultOptions({ scrapeIntervalMs, metadata }),
+    options: defaultOptions(platformCatalogue, { scrapeIntervalMs, metadata }),
     ...(profile ? { profile: profile as Profile } : {}),
   });
   if (values.format === "json") process.stdout.write(`${formatJson(result)}\n`);

@@ -11,10 +11,10 @@ import {
   type RuleGroupDef,
 } from "../kit/alert";
 import { ruleContext } from "../kit/promql";
-import type { Compiled, OutputFile } from "../build/output";
+import type { Compiled, OutputFile } from "../model/output";
 import type { Finding } from "../model/finding";
 import { toYaml } from "./kubernetes";
-import { parseDuration } from "../kit/duration";
+import { parseDuration } from "../model/duration";
 
 export interface PrometheusRuleOptions {
   /** Namespace of the PrometheusRule resources. */

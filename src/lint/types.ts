@@ -1,6 +1,6 @@
 // What a lint run needs to know, and the JSON object helpers the rules share.
 
-import type { AnyMetric } from "../kit/metric";
+import type { AnyMetric } from "../model/metric";
 import type { LintRule } from "./rule";
 
 export type { Finding, FindingScope, LintFinding, RuleClass, Severity } from "../model/finding";

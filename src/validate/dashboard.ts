@@ -4,7 +4,7 @@
 
 import type { ErrorObject } from "ajv";
 import validateSchema from "../../schema/dashboard.validate.js";
-import type { DashboardJson } from "../compile/dashboard";
+import type { DashboardJson } from "../model/dashboard";
 import type { Finding } from "../model/finding";
 
 // The validator is schema/dashboard.schema.json compiled ahead of time by

@@ -9,8 +9,9 @@ import { ruleGroups } from "../../alerts/index";
 import { alert, breaches, recording, type AnyAlert, type RuleGroupDef, type Severity } from "../../src/kit/alert";
 import { gauge, sum } from "../../src/kit/promql";
 import { compilePrometheusRules, defaultPrometheusRuleOptions, prometheusRuleResourcePaths } from "../../src/compile/prometheus-rules";
-import { generateOutputs, platformInput } from "../../src/build/generate";
-import { BuildError } from "../../src/build/output";
+import { generateOutputs } from "../../src/pipeline/generate";
+import { platformInput } from "../../scripts/platform";
+import { BuildError } from "../../src/model/output";
 import { formatFinding } from "../../src/model/finding";
 
 const lag = (overrides: Partial<Parameters<typeof alert>[0]> = {}): AnyAlert =>

@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { lintDashboard } from "../../src/lint/dashboard";
+import { allMetrics } from "../../catalogue/metrics";
 import { defaultOptions } from "../../src/lint/options";
 import { lintQuery } from "../../src/lint/promql/lint";
 import { PROFILES, type LintRule, type RuleCase, type DashboardCase, type QueryCase } from "../../src/lint/rule";
@@ -17,7 +18,7 @@ import { exampleGroups } from "../../src/lint/rules/rule/example";
 import { lintRuleGroups } from "../../src/lint/rules-file";
 
 const ROOT = join(import.meta.dirname, "../..");
-const options = defaultOptions();
+const options = defaultOptions(allMetrics);
 
 /** The ids of the findings a case produces, linted with every rule on (strict). */
 function findingsOf(rule: LintRule, c: QueryCase | DashboardCase | RuleCase): string[] {

@@ -1,6 +1,6 @@
 // dashboard-uid: a stable, valid uid.
 
-import { UID_PATTERN } from "../../../kit/dashboard";
+import { UID_PATTERN } from "../../../model/dashboard";
 import { style, type DashboardRule } from "../../rule";
 
 export const dashboardUid: DashboardRule = {

@@ -1,6 +1,6 @@
 // What every compiler hands to the build: files to write under out/, and problems found.
 
-import { formatFinding, type Finding } from "../model/finding";
+import { formatFinding, type Finding } from "./finding";
 
 /** A generated file; `path` is relative to the output folder and uses `/`. */
 export interface OutputFile {
