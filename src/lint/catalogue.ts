@@ -1,7 +1,7 @@
 // Lookups over the metric catalogue: what kind of series a name is, and which labels it has.
 
 import { seriesNames, type AnyMetric } from "../model/metric";
-import type { MetadataType } from "./types";
+import type { MetadataType } from "./metadata";
 
 export type SeriesKind = "counter" | "gauge" | "unknown";
 

@@ -4,9 +4,8 @@
 import type { FindingScope, LintFinding } from "../model/finding";
 import { dashboardContext, NON_QUERY_PANELS, queryTargets, type DashboardContext } from "./dashboard-model";
 import { lintQuery } from "./promql/lint";
-import type { Profile } from "./rule";
+import type { LintOptions, Profile } from "./rule";
 import { place, rulesOf, runCheck, type RawFinding } from "./run";
-import type { LintOptions } from "./types";
 
 export { collectPanels, dashboardVariables } from "./dashboard-model";
 

@@ -6,8 +6,8 @@ import { applyExclusions, type LintConfig } from "./config";
 import { lintDashboard } from "./dashboard";
 import { matchesGlob } from "./glob";
 import { lintRuleGroups, readRuleGroups, recordedNames, RuleFileError, type RuleGroupSource } from "./rules-file";
-import type { Profile } from "./rule";
-import type { LintFinding, LintOptions } from "./types";
+import type { LintOptions, Profile } from "./rule";
+import type { LintFinding } from "./types";
 
 /** A file that could not be linted at all (exit 2). */
 export interface InputError {

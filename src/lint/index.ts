@@ -11,4 +11,5 @@ export { lintFiles, defaultTargets, NoOutputError, type RunResult, type InputErr
 export { loadConfig, parseConfig, applyExclusions, ConfigError, DEFAULT_CONFIG, type LintConfig, type Exclusion } from "./config";
 export { formatFinding, formatJson, exitCode, summarize } from "./report";
 export { defaultOptions } from "./options";
-export type { Finding, LintFinding, LintOptions, Severity } from "./types";
+export type { Finding, LintFinding, Severity } from "./types";
+export type { LintOptions } from "./rule";

@@ -1,7 +1,8 @@
 // `# TYPE name type` lines of a Prometheus or OpenMetrics exposition (what a target's /metrics
 // page or `promtool` prints): the only evidence, besides the catalogue, that a metric is a counter.
 
-import type { MetadataType } from "./types";
+/** A metric type as `# TYPE` metadata declares it. */
+export type MetadataType = "counter" | "gauge" | "histogram" | "summary" | "gaugehistogram" | "info" | "stateset" | "unknown" | "untyped";
 
 const TYPES: ReadonlySet<string> = new Set<MetadataType>(["counter", "gauge", "histogram", "summary", "gaugehistogram", "info", "stateset", "unknown", "untyped"]);
 const isMetadataType = (t: string): t is MetadataType => TYPES.has(t);

@@ -3,7 +3,7 @@
 
 import type { AnyMetric } from "../model/metric";
 import { REGISTRY } from "./rules/index";
-import type { LintOptions } from "./types";
+import type { LintOptions } from "./rule";
 
 export const DEFAULT_SCRAPE_INTERVAL_MS = 30_000;
 

@@ -3,10 +3,46 @@
 // the build and docs/lint-rules.md all read that one list.
 
 import type { RuleClass, Severity } from "../model/finding";
-import type { Json } from "./types";
+import type { AnyMetric } from "../model/metric";
+import type { CatalogueIndex, SeriesKind } from "./catalogue";
 import type { DashboardContext, PanelInfo } from "./dashboard-model";
+import type { MetadataType } from "./metadata";
+import type { Expr } from "./promql/ast";
+import type { ParsedQuery } from "./promql/parse";
 import type { GroupContext, RuleContext } from "./rules-model";
-import type { QueryContext, QueryMode } from "./promql/context";
+import type { Json } from "./types";
+
+export interface LintOptions {
+  /** Metric catalogue used for counter/gauge typing and known-metric checks. */
+  readonly catalogue: readonly AnyMetric[];
+  /** Metric family → type, from `# TYPE` lines (--metadata). */
+  readonly metadata: ReadonlyMap<string, MetadataType>;
+  /** Scrape interval in ms for rate-range-min (default 30 s). */
+  readonly scrapeIntervalMs: number;
+  /** Names produced by recording rules (known metrics for the project's own queries). */
+  readonly recordedNames: ReadonlySet<string>;
+  /** The rules to run: the registry, or a subset in tests. */
+  readonly rules: readonly LintRule[];
+}
+
+export type QueryMode = "dashboard" | "rule";
+
+/** What every PromQL rule receives: the parsed tree, its flat node list, and the lint settings. */
+export interface QueryContext {
+  readonly query: string;
+  readonly parsed: ParsedQuery;
+  readonly mode: QueryMode;
+  /** Catalogue labels and names apply (the project's own files, or the strict profile). */
+  readonly own: boolean;
+  readonly options: LintOptions;
+  readonly catalogue: CatalogueIndex;
+  /** Counter or gauge, from the catalogue or `# TYPE` metadata only. */
+  readonly kind: (name: string) => SeriesKind;
+  /** Original source text of a node (variables restored), shortened for messages. */
+  readonly text: (node: Expr) => string;
+  /** 1-based column in the original query of an offset in the parsed text. */
+  readonly column: (offset: number) => number;
+}
 
 export type Profile = "own" | "foreign" | "strict";
 export const PROFILES: readonly Profile[] = ["own", "foreign", "strict"];

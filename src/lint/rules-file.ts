@@ -4,10 +4,10 @@
 import { parseAllDocuments } from "yaml";
 import type { LintFinding } from "../model/finding";
 import { lintQuery } from "./promql/lint";
-import type { Profile } from "./rule";
+import type { LintOptions, Profile } from "./rule";
 import { groupContext, ruleContext, type GroupContext } from "./rules-model";
 import { place, rulesOf, runCheck, type Emit, type RawFinding } from "./run";
-import { isObject, type LintOptions } from "./types";
+import { isObject } from "./types";
 
 export interface RuleGroupSource {
   readonly groups: readonly unknown[];

@@ -170,7 +170,7 @@ describe("bad definitions fail the build, name what is wrong and write nothing",
 
   it("two panels with the same id", async () => {
     const board2 = board("ids", [somePanel({ title: "A", id: 7 }), somePanel({ title: "B", id: 7 })]);
-    await expectFailure(withDashboards([board2]), /ids › B: panel id 7 is already used by "A"/);
+    await expectFailure(withDashboards([board2]), /out\/dashboards\/ids\.json: Board ids › B: panel-id-unique: panel id 7 is also used by A/);
   });
 
   it("an alert linking to a dashboard the build does not generate", async () => {

@@ -2,11 +2,9 @@
 // the registry over the same tree. Never throws: a failing check becomes an `internal` finding.
 
 import { indexCatalogue, seriesKind } from "../catalogue";
-import type { Profile } from "../rule";
+import type { LintOptions, Profile, QueryContext, QueryMode } from "../rule";
 import { runCheck, rulesOf, type Emit, type RawFinding } from "../run";
-import type { LintOptions } from "../types";
 import type { Expr } from "./ast";
-import type { QueryContext, QueryMode } from "./context";
 import { parsePromQL, type ParsedQuery } from "./parse";
 import { endOfString, restoreVariables, substituteVariables, type DashboardVariable } from "./variables";
 

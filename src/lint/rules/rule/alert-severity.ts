@@ -1,6 +1,6 @@
 // alert-severity: one of the project's severities.
 
-import { severities } from "../../../kit/alert";
+import { severities } from "../../../model/alert";
 import { style, type RuleRule } from "../../rule";
 
 export const alertSeverity: RuleRule = {
