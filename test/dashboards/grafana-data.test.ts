@@ -12,6 +12,7 @@ import { dashboards } from "../../dashboards";
 import { tableValueColumn } from "../../src/compile/dashboard";
 import type { PanelDef } from "../../src/kit/panel";
 import { dashboardVariables } from "../../src/lint/dashboard";
+import { grafanaData } from "../../scripts/grafana-data";
 import { grafanaFrames, type FrameQuery } from "../support/grafana-frames";
 import { judgePanel, nodeGraphEdges, panelData, type PanelJson, type QueryExpectation } from "../support/grafana-panels";
 import { queryData, type PromData, type RunningPrometheus } from "../support/prometheus";
@@ -127,6 +128,26 @@ describe("Grafana's data library judges every panel", () => {
     expect(source!.length).toBeGreaterThan(0);
     for (const [i, node] of [...source!, ...target!].entries()) expect(node, `node ${i}`).toMatch(/^[^.]+\.[^.]+$/);
     expect(id).toEqual(source!.map((s, i) => `${s} -> ${target![i]}`));
+  });
+
+  it("a namespace without traffic reads green 0s on mTLS Status, not No data", async () => {
+    const { dashboard, panel } = panels.find((p) => p.name === "service-mesh › mTLS Status")!;
+    const quiet = { ...panel, targets: panel.targets.map((t) => ({ ...t, expr: t.expr.replaceAll("$namespace", "no-such-namespace") })) };
+    const data = await panelData(quiet, grafanaFrames(await answers(dashboard, quiet)));
+    const gd = grafanaData();
+    const values = gd.getFieldDisplayValues({
+      data,
+      reduceOptions: panel.options!.reduceOptions!,
+      fieldConfig: panel.fieldConfig!,
+      replaceVariables: (s) => s,
+      theme: gd.createTheme(),
+    });
+    const green = gd.createTheme().visualization.getColorByName("green");
+    expect(values.map((v) => [v.display.title, v.display.numeric])).toEqual([
+      ["mTLS services", 0],
+      ["plaintext services", 0],
+    ]);
+    expect(values.find((v) => v.display.title === "plaintext services")?.display.color).toBe(green);
   });
 
   it("shows top consumers without the requests that have none (consumer=\"\")", async () => {
