@@ -201,7 +201,7 @@ describe("Grafana's data library judges every panel", () => {
     });
 
     it("a legend naming a label the query dropped", async () => {
-      const { json, expected, dashboard, panel, name } = find("events › Event Production Rate by Topic");
+      const { json, expected, dashboard, panel } = find("events › Event Production Rate by Topic");
       const broken = { ...json, targets: json.targets.map((t) => ({ ...t, legendFormat: "{{ partition }}" })) };
       // The frames come from the data source, which renders the legend: rebuild them with it.
       const frames = grafanaFrames(await answers(dashboard, { ...panel, targets: broken.targets }));
