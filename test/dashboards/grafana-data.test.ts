@@ -128,6 +128,9 @@ describe("Grafana's data library judges every panel", () => {
     expect(source!.length).toBeGreaterThan(0);
     for (const [i, node] of [...source!, ...target!].entries()) expect(node, `node ${i}`).toMatch(/^[^.]+\.[^.]+$/);
     expect(id).toEqual(source!.map((s, i) => `${s} -> ${target![i]}`));
+    // mainstat carries each edge's requests/s, exactly what Prometheus answered.
+    const answered = (answersByPanel.get(name)![0]!.data.result as { metric: Record<string, string>; value: [number, string] }[]).map((s) => [s.metric.id, Number(s.value[1])]);
+    expect(id!.map((edge, i) => [edge, edges?.field("mainstat")?.values[i]])).toEqual(answered);
   });
 
   it("a namespace without traffic reads green 0s on mTLS Status, not No data", async () => {
