@@ -153,6 +153,18 @@ describe("Grafana's data library judges every panel", () => {
     expect(values.find((v) => v.display.title === "plaintext services")?.display.color).toBe(green);
   });
 
+  it("$namespace on Envoy panels selects upstream services, whichever namespace calls them", async () => {
+    const { dashboard, panel } = panels.find((p) => p.name === "service-mesh › Circuit Breaker Status")!;
+    const carbon = { ...panel, targets: panel.targets.map((t) => ({ ...t, expr: t.expr.replaceAll("$namespace", "carbon") })) };
+    const [table] = await panelData(carbon, grafanaFrames(await answers(dashboard, carbon)));
+    const column = (name: string) => table!.fields.find((f) => f.name === name)?.values ?? [];
+    // The gateway in istio-system calls a carbon service: its breakers count for carbon.
+    expect(new Set(column("namespace"))).toEqual(new Set(["istio-system", "carbon"]));
+    expect(column("cluster_name").every((c) => /\.carbon\.svc\./.test(String(c)))).toBe(true);
+    const none = { ...panel, targets: panel.targets.map((t) => ({ ...t, expr: t.expr.replaceAll("$namespace", "istio-system") })) };
+    expect((await answers(dashboard, none)).flatMap((a) => a.data.result as unknown[])).toEqual([]);
+  });
+
   it("shows top consumers without the requests that have none (consumer=\"\")", async () => {
     const raw = answersByPanel.get("api-gateway › Top Consumers by Request Count");
     expect(raw).toBeDefined();
