@@ -5,7 +5,8 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { verify as verifyConfig } from "../build.config";
-import { platformCatalogue } from "./platform";
+// The catalogue alone: scripts/platform.ts would also load every dashboard and alert definition.
+import { allMetrics as platformCatalogue } from "../catalogue/metrics";
 import { parseDuration } from "../src/model/duration";
 import { loadConfig } from "../src/lint/config";
 import { ConnectionError, PrometheusClient, UsageError, type PrometheusAuth, type TlsFiles } from "../src/verify/client";
