@@ -166,7 +166,7 @@ export async function verify(options: VerifyOptions): Promise<VerifyReport> {
     entries.forEach((a) => used.add(a));
     const entry = entries.find((a) => !a.when || a.when.some((reason) => reason === r.reason));
     if (r.status !== "empty" || !entry) return r;
-    return { ...r, allowed: true, hint: entry.reason ? `allowed empty: ${entry.reason}` : r.hint };
+    return { ...r, allowed: true, hint: entry.reason ? `allowed: ${entry.reason}` : r.hint };
   });
   return {
     results: final,
