@@ -272,6 +272,9 @@ describe("each reason, on purpose-made series", () => {
     expect(panel("Outside").hint).toContain("demo reference");
     expect(panel("Sparse").detail).toMatch(/about one every (8|9|10)m\d*s?: a 2m window needs 2$/);
     expect(panel("Legend").detail).toContain("zone");
+    expect(demo.drift.findings.filter((f) => f.metric === demoMetric.name)).toEqual([
+      { metric: demoMetric.name, kind: "value-outside-catalogue", detail: "mode takes eco, turbo, outside the declared fast, slow" },
+    ]);
   });
 
   it("substitutes the All value, or the --var values regex-escaped", async () => {
