@@ -243,7 +243,7 @@ describe("rules as loaded", () => {
 });
 
 describe("each reason, on purpose-made series", () => {
-  const run = (options: { vars?: Map<string, string[]>; allowEmpty?: { target: string; when?: ("metric-absent" | "filtered")[] }[] } = {}) =>
+  const run = (options: Partial<Parameters<typeof verify>[0]> = {}) =>
     verify({ client, dashboards: [demoDashboard], groups: [], catalogue: [...allMetrics, demoMetric], rangeS: 3600, scrapeIntervalS: STEP, now: END, checkLoadedRules: false, ...options });
   let demo: VerifyReport;
   const panel = (title: string) => demo.results.find((r) => r.panel === title)!;
@@ -283,6 +283,12 @@ describe("each reason, on purpose-made series", () => {
     expect(one.results.find((r) => r.panel === "Variable")).toMatchObject({ status: "ok", series: 1, query: 'sum(rate(verify_demo_requests_total{kind=~"a"}[2m]))' });
     const none = await run({ vars: new Map([["kind", ["c", "d.e"]]]) });
     expect(none.results.find((r) => r.panel === "Variable")).toMatchObject({ status: "empty", reason: "value-no-match", query: 'sum(rate(verify_demo_requests_total{kind=~"(c|d\\\\.e)"}[2m]))' });
+  });
+
+  it("reports progress once per panel target and rule, up to the total", async () => {
+    const calls: [number, number][] = [];
+    await run({ onProgress: (done, total) => calls.push([done, total]) });
+    expect(calls).toEqual(demoDashboard.targets.map((_, i) => [i + 1, demoDashboard.targets.length]));
   });
 
   it("allows an empty panel only for the listed reasons, and names unused entries", () => {
