@@ -23,12 +23,13 @@ import {
 } from "../src/lint/index";
 import { formatInputError, EXIT_USAGE } from "../src/lint/report";
 import { parseDuration } from "../src/lint/duration";
-import { platformCatalogue } from "./platform";
+import { platformCatalogue, platformInput } from "./platform";
 
-const USAGE = `usage: npm run lint -- [--format text|json] [--config FILE] [--scrape-interval 30s] [--profile own|foreign|strict] [--metadata FILE]... [--strict] [FILE|DIR ...]
+const USAGE = `usage: npm run lint -- [--format text|json] [--config FILE] [--scrape-interval 30s] [--profile own|foreign|strict] [--metadata FILE]... [--cluster-label NAME [--cluster-foreign]] [--strict] [FILE|DIR ...]
   no paths: lint out/dashboards/*.json, out/prometheus/*.yaml and PrometheusRule YAML under out/k8s/
   profile: own for files the config's own globs match, foreign for others (house style off); --profile sets one for all
   --metadata: a /metrics exposition whose # TYPE lines say which metrics are counters
+  --cluster-label: cluster mode (default: build.config.ts clusterLabel): no query may drop this label; own files only unless --cluster-foreign
   exit 0 clean (warnings allowed), 1 errors (or warnings with --strict), 2 bad usage or unreadable input`;
 
 function fail(message: string): never {
@@ -49,6 +50,8 @@ function main(): number {
         strict: { type: "boolean", default: false },
         profile: { type: "string" },
         metadata: { type: "string", multiple: true, default: [] },
+        "cluster-label": { type: "string" },
+        "cluster-foreign": { type: "boolean", default: false },
         help: { type: "boolean", short: "h", default: false },
       },
     });
@@ -103,12 +106,15 @@ function main(): number {
     if (missing.length === paths.length) fail(missing.map((p) => `${p}: no such file or directory`).join("\n"));
   }
 
+  const clusterLabel = values["cluster-label"] ?? platformInput.config.clusterLabel;
+  if (values["cluster-foreign"] && !clusterLabel) fail("--cluster-foreign needs a cluster label (--cluster-label NAME or build.config.ts clusterLabel)");
+  const cluster = clusterLabel ? { clusterLabel, clusterForeign: values["cluster-foreign"] } : {};
   const result = lintFiles({
     paths,
     discovered: positionals.length === 0,
     root,
     config,
-    options: defaultOptions(platformCatalogue, { scrapeIntervalMs, metadata }),
+    options: defaultOptions(platformCatalogue, { scrapeIntervalMs, metadata, ...cluster }),
     ...(profile ? { profile } : {}),
   });
   if (values.format === "json") process.stdout.write(`${formatJson(result)}\n`);

@@ -14,6 +14,7 @@ import * as nodegraph from "@grafana/grafana-foundation-sdk/nodegraph";
 import type { Threshold } from "../kit/threshold";
 import type { DashboardDef, PlacedPanel } from "../kit/dashboard";
 import type { PanelDef, Target } from "../kit/panel";
+import { CLUSTER_VARIABLE, clusterDashboardContext } from "../kit/promql";
 import { DATASOURCE_VARIABLE, GRID_COLUMNS, type DashboardJson, type GridPos } from "../model/dashboard";
 
 const datasource: common.DataSourceRef = { type: "prometheus", uid: `\${${DATASOURCE_VARIABLE}}` };
@@ -60,13 +61,14 @@ const refId = (index: number) => String.fromCharCode(65 + index);
  */
 export const tableValueColumn = (panel: PanelDef, index: number): string => (panel.targets.length > 1 ? `Value #${refId(index)}` : "Value");
 
-function targetBuilder(target: Target, index: number): DataqueryBuilder {
+function targetBuilder(target: Target, index: number, clusterLabel: string | undefined): DataqueryBuilder {
   const builder = new DataqueryBuilder()
     .refId(refId(index))
     .datasource(datasource)
-    .expr(target.expr)
+    .expr(clusterLabel ? target.render(clusterDashboardContext(clusterLabel)) : target.expr)
     .format(target.format === "table" ? PromQueryFormat.Table : PromQueryFormat.TimeSeries);
-  if (target.legendFormat) builder.legendFormat(target.legendFormat);
+  // With "All" clusters selected, the same service in two clusters must not share a legend.
+  if (target.legendFormat) builder.legendFormat(clusterLabel ? `{{${clusterLabel}}} ${target.legendFormat}` : target.legendFormat);
   return target.instant ? builder.instant() : builder.range();
 }
 
@@ -171,14 +173,14 @@ function panelDescription(panel: PanelDef): string {
   return [panel.description, ...notes].join(" ");
 }
 
-function panelBuilder(panel: PlacedPanel, gridPos: GridPos): cog.Builder<sdk.Panel> {
+function panelBuilder(panel: PlacedPanel, gridPos: GridPos, clusterLabel: string | undefined): cog.Builder<sdk.Panel> {
   const b = kindBuilder(panel);
   b.id(panel.id)
     .title(panel.title)
     .description(panelDescription(panel))
     .datasource(datasource)
     .gridPos(gridPos)
-    .targets(panel.targets.map(targetBuilder));
+    .targets(panel.targets.map((target, index) => targetBuilder(target, index, clusterLabel)));
   // The SDK's node graph builder has no field config; compileDashboard adds the unit.
   if (b instanceof nodegraph.PanelBuilder) b.edges(new nodegraph.EdgeOptionsBuilder().mainStatUnit(panel.unit));
   else {
@@ -195,9 +197,11 @@ function panelBuilder(panel: PlacedPanel, gridPos: GridPos): cog.Builder<sdk.Pan
 
 // "All" is `.+`, not `.*`: series lacking the label (e.g. Kafka's broker-wide totals without
 // `topic`) must not join per-label sums.
-function variables(def: DashboardDef): cog.Builder<sdk.VariableModel>[] {
+function variables(def: DashboardDef, clusterLabel: string | undefined): cog.Builder<sdk.VariableModel>[] {
   const datasourceVariable = new sdk.DatasourceVariableBuilder(DATASOURCE_VARIABLE).label("Data source").type("prometheus");
-  const filters = def.variables.map((v) =>
+  // Cluster mode: `$cluster` first, listing every cluster that has scrape targets.
+  const cluster = clusterLabel ? [{ name: CLUSTER_VARIABLE, label: "Cluster", query: `label_values(up, ${clusterLabel})` }] : [];
+  const filters = [...cluster, ...def.variables].map((v) =>
     new sdk.QueryVariableBuilder(v.name)
       .label(v.label)
       .datasource(datasource)
@@ -212,8 +216,11 @@ function variables(def: DashboardDef): cog.Builder<sdk.VariableModel>[] {
   return [datasourceVariable, ...filters];
 }
 
-/** Builds the dashboard JSON. Does not validate: see src/validate/dashboard.ts. */
-export function compileDashboard(def: DashboardDef): DashboardJson {
+/**
+ * Builds the dashboard JSON. Does not validate: see src/validate/dashboard.ts. With `clusterLabel`
+ * (cluster mode) every query is rendered per cluster and filtered on a `$cluster` variable.
+ */
+export function compileDashboard(def: DashboardDef, clusterLabel?: string): DashboardJson {
   const positions = layout(def.panels);
   const builder = new sdk.DashboardBuilder(def.title)
     .uid(def.uid)
@@ -224,8 +231,8 @@ export function compileDashboard(def: DashboardDef): DashboardJson {
     .time({ from: def.from ?? "now-6h", to: "now" })
     .refresh(def.refresh ?? "1m")
     .tooltip(sdk.DashboardCursorSync.Crosshair)
-    .variables(variables(def));
-  def.panels.forEach((panel, index) => builder.withPanel(panelBuilder(panel, positions[index]!)));
+    .variables(variables(def, clusterLabel));
+  def.panels.forEach((panel, index) => builder.withPanel(panelBuilder(panel, positions[index]!, clusterLabel)));
   // A JSON round trip drops `undefined` fields and the SDK's class prototypes.
   const json = JSON.parse(JSON.stringify(builder.build())) as DashboardJson;
   json.panels.forEach((panel, index) => {

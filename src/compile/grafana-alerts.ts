@@ -32,6 +32,8 @@ export interface GrafanaAlertOptions {
   readonly datasourceUid: string;
   /** Folder the rule groups live in; must be in the manifest's folders. */
   readonly folderUid: string;
+  /** Cluster mode (build.config.ts `clusterLabel`). */
+  readonly clusterLabel?: string;
 }
 
 const EXPR_DATASOURCE = "__expr__";
@@ -100,8 +102,8 @@ export interface GrafanaRuleGroup {
 }
 
 function compileRule(alert: AnyAlert, group: RuleGroupDef, options: GrafanaAlertOptions): GrafanaRule {
-  const expr = alert.expr.render(ruleContext(group.rateWindow));
-  const description = grafanaValueTemplates(renderDescription(alert).text);
+  const expr = alert.expr.render(ruleContext(group.rateWindow, undefined, options.clusterLabel));
+  const description = grafanaValueTemplates(renderDescription(alert, options.clusterLabel).text);
   const exprDatasource = { type: EXPR_DATASOURCE, uid: EXPR_DATASOURCE };
   return {
     uid: alertRuleUid(alert.name),

@@ -23,6 +23,8 @@ export interface PrometheusRuleOptions {
   readonly labels: Readonly<Record<string, string>>;
   /** Base URL of Grafana, for the `dashboard_url` annotation. */
   readonly grafanaUrl: string;
+  /** Cluster mode (build.config.ts `clusterLabel`): every rule aggregates by this label. */
+  readonly clusterLabel?: string;
 }
 
 export const defaultPrometheusRuleOptions: PrometheusRuleOptions = {
@@ -64,7 +66,7 @@ export function compilePrometheusRules(
 
   for (const group of groups) {
     const groupProblems = checkGroup(group);
-    const compiled = compileGroup(group, options.grafanaUrl, groupProblems);
+    const compiled = compileGroup(group, options, groupProblems);
     problems.push(...groupProblems);
     if (!compiled) continue;
 
@@ -91,8 +93,8 @@ export function prometheusRuleResourcePaths(files: readonly OutputFile[]): strin
 
 // ---------------------------------------------------------------- rendering
 
-function compileGroup(group: RuleGroupDef, grafanaUrl: string, problems: Finding[]): GroupYaml | undefined {
-  const ctx = ruleContext(group.rateWindow);
+function compileGroup(group: RuleGroupDef, options: PrometheusRuleOptions, problems: Finding[]): GroupYaml | undefined {
+  const ctx = ruleContext(group.rateWindow, undefined, options.clusterLabel);
   const rules: RuleYaml[] = [];
   let failed = false;
   const attempt = (name: string, build: () => RuleYaml) => {
@@ -120,9 +122,9 @@ function compileGroup(group: RuleGroupDef, grafanaUrl: string, problems: Finding
       labels: sortedRecord({ ...group.labels, ...def.labels, severity: def.severity }),
       annotations: {
         summary: def.summary,
-        description: renderDescription(def).text,
+        description: renderDescription(def, options.clusterLabel).text,
         runbook_url: def.runbookUrl,
-        dashboard_url: dashboardUrlFor(def.panel, grafanaUrl),
+        dashboard_url: dashboardUrlFor(def.panel, options.grafanaUrl),
       },
     }));
   }

@@ -4,7 +4,7 @@
 
 import type { PanelRef } from "./dashboard";
 import { comparisonOperator, type Threshold } from "./threshold";
-import { formatNumber, gt, gte, lt, renderLabelTemplate, type Duration, type LabelRefs, type Vector } from "./promql";
+import { formatNumber, gt, gte, lt, renderLabelTemplate, selectorOf, type Duration, type LabelRefs, type Vector } from "./promql";
 
 import type { AlertSeverity } from "../model/alert";
 export { severities } from "../model/alert";
@@ -88,7 +88,7 @@ export type AnyRecording = RecordingDef<string>;
 
 /** Declares a recording rule; its `series` is the cheap stand-in for `expr` in other queries. */
 export function recording<L extends string>(record: string, expr: Vector<L>, labels?: Readonly<Record<string, string>>): RecordingDef<L> {
-  const series: Vector<L> = { kind: "vector", binary: false, render: () => record, reads: expr.reads };
+  const series: Vector<L> = { kind: "vector", binary: false, render: (ctx) => selectorOf(record, ctx), reads: expr.reads };
   return { record, expr, labels, series };
 }
 
@@ -138,7 +138,12 @@ export function formatThreshold(threshold: Threshold): string {
   }
 }
 
-/** The description as Prometheus templates it, and the labels it names. */
-export function renderDescription(def: AnyAlert): { text: string; labels: string[] } {
-  return renderLabelTemplate(def.description, alertLabelFormat);
+/**
+ * The description as Prometheus templates it, and the labels it names. In cluster mode
+ * (`clusterLabel`) it ends by naming the cluster, which every alert expression then keeps.
+ */
+export function renderDescription(def: AnyAlert, clusterLabel?: string): { text: string; labels: string[] } {
+  const rendered = renderLabelTemplate(def.description, alertLabelFormat);
+  if (!clusterLabel) return rendered;
+  return { text: `${rendered.text} Cluster: ${alertLabelFormat(clusterLabel)}.`, labels: [...rendered.labels, clusterLabel] };
 }

@@ -5,11 +5,14 @@ import type { GrafanaUnit } from "../model/grafana-units";
 import type { AnyMetric } from "../model/metric";
 import type { GridPos } from "../model/dashboard";
 import type { Threshold } from "./threshold";
-import { dashboardContext, renderLabelTemplate, type LabelRefs, type Vector } from "./promql";
+import { dashboardContext, renderLabelTemplate, type LabelRefs, type RenderContext, type Vector } from "./promql";
 
 /** One query of a panel, rendered for a dashboard. */
 export interface Target {
+  /** The query in a single-cluster dashboard. */
   readonly expr: string;
+  /** The query in another render context (cluster mode: src/compile/dashboard.ts). */
+  readonly render: (ctx: RenderContext) => string;
   /** Grafana legend format, e.g. `{{destination_service_name}}`. */
   readonly legendFormat?: string;
   /** Labels the legend uses: the query must return series carrying them. */
@@ -41,6 +44,7 @@ export function query<L extends string>(expr: Vector<L>, options: QueryOptions<L
   const legend = options.legend && renderLabelTemplate(options.legend, (label) => `{{${label}}}`);
   return {
     expr: expr.render(dashboardContext),
+    render: expr.render,
     legendFormat: legend?.text,
     legendLabels: legend?.labels ?? [],
     instant: options.instant ?? false,

@@ -15,15 +15,45 @@ import type {
 
 export type Duration = `${number}${"ms" | "s" | "m" | "h" | "d" | "w"}`;
 
+/**
+ * Cluster mode (build.config.ts `clusterLabel`): every series of a global store carries this label.
+ * Every aggregation keeps it, every `on()` matches on it, absence and zero fallbacks are per
+ * cluster; dashboards also filter every selector on the `$cluster` variable.
+ */
+export interface ClusterMode {
+  readonly label: string;
+  /** Dashboards: `label=~"$cluster"` on every selector. Rules see every cluster. */
+  readonly filter: boolean;
+}
+
+/** The dashboard variable cluster mode adds; its name is also the label's "$cluster" reference. */
+export const CLUSTER_VARIABLE = "cluster";
+
 /** How ranges render: in a dashboard `$__rate_interval`/`$__range`, in a rule a fixed duration. */
 export interface RenderContext {
   readonly rateWindow: string;
   readonly rangeWindow: string;
+  readonly cluster?: ClusterMode;
 }
 
 export const dashboardContext: RenderContext = { rateWindow: "$__rate_interval", rangeWindow: "$__range" };
-export function ruleContext(rateWindow: Duration, rangeWindow: Duration = "1h"): RenderContext {
-  return { rateWindow, rangeWindow };
+export function ruleContext(rateWindow: Duration, rangeWindow: Duration = "1h", clusterLabel?: string): RenderContext {
+  return { rateWindow, rangeWindow, ...(clusterLabel ? { cluster: { label: clusterLabel, filter: false } } : {}) };
+}
+/** The dashboard context, in cluster mode when `clusterLabel` is set. */
+export function clusterDashboardContext(clusterLabel: string | undefined): RenderContext {
+  return clusterLabel ? { ...dashboardContext, cluster: { label: clusterLabel, filter: true } } : dashboardContext;
+}
+
+/** The series that say a cluster exists (for per-cluster absence guards and zero fallbacks). */
+function clusterPresence(cluster: ClusterMode): string {
+  return `group by (${cluster.label}) (${selectorOf("up", { ...dashboardContext, cluster })})`;
+}
+
+/** `labels` with the cluster label first, when cluster mode is on and it is not there yet. */
+function withCluster(labels: readonly string[], ctx: RenderContext): readonly string[] {
+  const label = ctx.cluster?.label;
+  return label === undefined || labels.includes(label) ? labels : [label, ...labels];
 }
 
 /** An instant vector whose series carry the labels `L`. */
@@ -72,15 +102,19 @@ export type Matchers<L extends string, V extends LabelValues<L>> = {
 };
 
 // Takes `object` because the typed Matchers<L, V> is not indexable; the values are checked at the call site.
-function renderMatchers(matchers: object): string {
-  const parts = (Object.entries(matchers) as [string, string | LabelMatch | undefined][])
+function renderMatchers(matchers: object, ctx: RenderContext): string {
+  const cluster = ctx.cluster?.filter ? [`${ctx.cluster.label}=~${JSON.stringify("$" + CLUSTER_VARIABLE)}`] : [];
+  const parts = cluster.concat((Object.entries(matchers) as [string, string | LabelMatch | undefined][])
     .filter((entry): entry is [string, string | LabelMatch] => entry[1] !== undefined)
     .map(([label, m]) => {
       const { op, value } = typeof m === "string" ? { op: "=", value: m } : m;
       return `${label}${op}${JSON.stringify(value)}`;
-    });
+    }));
   return parts.length ? `{${parts.join(", ")}}` : "";
 }
+
+/** A bare series name as a selector; in a cluster-mode dashboard with the `$cluster` filter. */
+export const selectorOf = (name: string, ctx: RenderContext): string => `${name}${renderMatchers({}, ctx)}`;
 
 // ---------------------------------------------------------------- series of a metric
 
@@ -120,7 +154,7 @@ function renderWindow(window: Window, ctx: RenderContext): string {
 
 function rangeFunction(fn: string) {
   return <R extends CounterLike>(series: R, where: CounterMatchers<R> = {}, window: Window = "rate"): Vector<CounterLabels<R>> =>
-    vector([metricOf(series)], (ctx) => `${fn}(${seriesName(series)}${renderMatchers(where)}[${renderWindow(window, ctx)}])`);
+    vector([metricOf(series)], (ctx) => `${fn}(${seriesName(series)}${renderMatchers(where, ctx)}[${renderWindow(window, ctx)}])`);
 }
 
 /** Per-second rate of a counter. */
@@ -130,21 +164,29 @@ export const increase = rangeFunction("increase");
 
 /** The current value of a gauge. Counters are refused: rate them instead. */
 export function gauge<M extends GaugeMetric>(metric: M, where: GaugeMatchers<M> = {}): Vector<LabelOf<M>> {
-  return vector([metric], () => `${metric.name}${renderMatchers(where)}`);
+  return vector([metric], (ctx) => `${metric.name}${renderMatchers(where, ctx)}`);
 }
 
 function gaugeOverTime(fn: string) {
   return <M extends GaugeMetric>(metric: M, where: GaugeMatchers<M> = {}, window: Window = "rate"): Vector<LabelOf<M>> =>
-    vector([metric], (ctx) => `${fn}(${metric.name}${renderMatchers(where)}[${renderWindow(window, ctx)}])`);
+    vector([metric], (ctx) => `${fn}(${metric.name}${renderMatchers(where, ctx)}[${renderWindow(window, ctx)}])`);
 }
 export const maxOverTime = gaugeOverTime("max_over_time");
 export const minOverTime = gaugeOverTime("min_over_time");
 export const avgOverTime = gaugeOverTime("avg_over_time");
 
-/** 1 when no series matches: for "exporter gone" alerts. Accepts any metric. */
+/**
+ * 1 when no series matches: for "exporter gone" alerts. Accepts any metric. In cluster mode, one
+ * series per cluster that is scraped (`up`) but lacks the metric: a global `absent()` would stay
+ * silent while any other cluster still has it.
+ */
 export function absent<M extends AnyMetric>(metric: M, where: GaugeMatchers<M> = {}): Vector<never> {
   const name = metric.type === "histogram" ? `${metric.name}_count` : metric.name;
-  return vector([metric], () => `absent(${name}${renderMatchers(where)})`);
+  return vector([metric], (ctx) => {
+    const selector = `${name}${renderMatchers(where, ctx)}`;
+    if (!ctx.cluster) return `absent(${selector})`;
+    return `${clusterPresence(ctx.cluster)} unless group by (${ctx.cluster.label}) (${selector})`;
+  }, true);
 }
 
 // ---------------------------------------------------------------- aggregation
@@ -157,8 +199,11 @@ function aggregation(op: string) {
   function aggregate<L extends string>(input: Vector<L>): Vector<never>;
   function aggregate<L extends string, const K extends L>(input: Vector<L>, grouping: Grouping<K>): Vector<K>;
   function aggregate<L extends string, K extends L>(input: Vector<L>, grouping?: Grouping<K>): Vector<K> {
-    const by = grouping?.by.length ? ` by (${grouping.by.join(", ")})` : "";
-    return vector(input.reads, (ctx) => `${op}${by} (${input.render(ctx)})`);
+    return vector(input.reads, (ctx) => {
+      const labels = withCluster(grouping?.by ?? [], ctx);
+      const by = labels.length ? ` by (${labels.join(", ")})` : "";
+      return `${op}${by} (${input.render(ctx)})`;
+    });
   }
   return aggregate;
 }
@@ -184,8 +229,10 @@ export function histogramQuantile<M extends HistogramMetric, const K extends Lab
   options: { readonly by: readonly K[]; readonly where?: GaugeMatchers<M> },
 ): Vector<K> {
   const buckets = rate(bucketsOf(histogram), (options.where ?? {}) as CounterMatchers<HistogramPart<M, "_bucket">>);
-  const by = ["le", ...options.by].join(", ");
-  return vector(buckets.reads, (ctx) => `histogram_quantile(${quantile}, sum by (${by}) (${buckets.render(ctx)}))`);
+  return vector(buckets.reads, (ctx) => {
+    const by = ["le", ...withCluster(options.by, ctx)].join(", ");
+    return `histogram_quantile(${quantile}, sum by (${by}) (${buckets.render(ctx)}))`;
+  });
 }
 
 // ---------------------------------------------------------------- binary operators
@@ -210,15 +257,15 @@ export function formatNumber(value: number): string {
   return Number.isInteger(value) ? String(value) : String(Number(value.toPrecision(12)));
 }
 
-function renderMatching(matching: Matching<string> | undefined): string {
-  if (matching?.on) return ` on (${matching.on.join(", ")})`;
+function renderMatching(matching: Matching<string> | undefined, ctx: RenderContext): string {
+  if (matching?.on) return ` on (${withCluster(matching.on, ctx).join(", ")})`;
   if (matching?.ignoring) return ` ignoring (${matching.ignoring.join(", ")})`;
   return "";
 }
 
 function arithmetic(op: string) {
   return <L extends string, R extends string = never>(left: Operand<L>, right: Operand<R>, matching?: Matching<L & R>): Vector<L | R> =>
-    vector(readsOf(left, right), (ctx) => `${renderOperand(left, ctx)} ${op}${renderMatching(matching)} ${renderOperand(right, ctx)}`, true);
+    vector(readsOf(left, right), (ctx) => `${renderOperand(left, ctx)} ${op}${renderMatching(matching, ctx)} ${renderOperand(right, ctx)}`, true);
 }
 
 export const add = arithmetic("+");
@@ -229,7 +276,7 @@ export const div = arithmetic("/");
 /** Comparisons filter the left side and keep its labels. */
 function comparison(op: string) {
   return <L extends string>(left: Vector<L>, right: Operand<string>, matching?: Matching<L>): Vector<L> =>
-    vector(readsOf(left, right), (ctx) => `${renderOperand(left, ctx)} ${op}${renderMatching(matching)} ${renderOperand(right, ctx)}`, true);
+    vector(readsOf(left, right), (ctx) => `${renderOperand(left, ctx)} ${op}${renderMatching(matching, ctx)} ${renderOperand(right, ctx)}`, true);
 }
 
 export const gt = comparison(">");
@@ -241,17 +288,17 @@ export const neq = comparison("!=");
 
 /** `left and right`: left's series where right has a match. */
 export function and<L extends string, R extends string>(left: Vector<L>, right: Vector<R>, matching?: Matching<L & R>): Vector<L> {
-  return vector(readsOf(left, right), (ctx) => `${renderOperand(left, ctx)} and${renderMatching(matching)} ${renderOperand(right, ctx)}`, true);
+  return vector(readsOf(left, right), (ctx) => `${renderOperand(left, ctx)} and${renderMatching(matching, ctx)} ${renderOperand(right, ctx)}`, true);
 }
 
 /** `left or right`: union; the result may carry either side's labels. */
 export function or<L extends string, R extends string>(left: Vector<L>, right: Vector<R>, matching?: Matching<L & R>): Vector<L | R> {
-  return vector(readsOf(left, right), (ctx) => `${renderOperand(left, ctx)} or${renderMatching(matching)} ${renderOperand(right, ctx)}`, true);
+  return vector(readsOf(left, right), (ctx) => `${renderOperand(left, ctx)} or${renderMatching(matching, ctx)} ${renderOperand(right, ctx)}`, true);
 }
 
 /** `left unless right`. */
 export function unless<L extends string, R extends string>(left: Vector<L>, right: Vector<R>, matching?: Matching<L & R>): Vector<L> {
-  return vector(readsOf(left, right), (ctx) => `${renderOperand(left, ctx)} unless${renderMatching(matching)} ${renderOperand(right, ctx)}`, true);
+  return vector(readsOf(left, right), (ctx) => `${renderOperand(left, ctx)} unless${renderMatching(matching, ctx)} ${renderOperand(right, ctx)}`, true);
 }
 
 /**
@@ -268,9 +315,15 @@ export function ratio<L extends string>(
 
 // ---------------------------------------------------------------- functions
 
-/** `v or vector(0)`: a count that finds nothing reads 0 (green) instead of "No data". */
+/**
+ * `v or vector(0)`: a count that finds nothing reads 0 (green) instead of "No data". In cluster
+ * mode the 0 is per cluster: each scraped cluster without a series of `v` reads 0.
+ */
 export function orZero<L extends string>(input: Vector<L>): Vector<L> {
-  return vector(input.reads, (ctx) => `${renderOperand(input, ctx)} or vector(0)`, true);
+  return vector(input.reads, (ctx) => {
+    const fallback = ctx.cluster ? `on (${ctx.cluster.label}) (0 * ${clusterPresence(ctx.cluster)})` : "vector(0)";
+    return `${renderOperand(input, ctx)} or ${fallback}`;
+  }, true);
 }
 
 export function clampMin<L extends string>(input: Vector<L>, minimum: number): Vector<L> {

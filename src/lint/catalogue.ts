@@ -18,10 +18,12 @@ export const TARGET_LABELS = ["job", "instance"] as const;
 export class CatalogueIndex {
   private readonly series = new Map<string, SeriesInfo>();
 
-  constructor(metrics: readonly AnyMetric[]) {
+  /** `clusterLabel`: cluster mode, where a global store adds that label to every series. */
+  constructor(metrics: readonly AnyMetric[], clusterLabel?: string) {
+    const added = clusterLabel ? [...TARGET_LABELS, clusterLabel] : TARGET_LABELS;
     for (const metric of metrics) {
       for (const name of seriesNames(metric)) {
-        const labels = new Set<string>([...metric.labels, ...TARGET_LABELS]);
+        const labels = new Set<string>([...metric.labels, ...added]);
         if (name.endsWith("_bucket") && metric.type === "histogram") labels.add("le");
         // Every series of a classic histogram is a counter.
         const kind: SeriesKind = metric.type === "gauge" ? "gauge" : "counter";
@@ -35,12 +37,14 @@ export class CatalogueIndex {
   }
 }
 
-const cache = new WeakMap<readonly AnyMetric[], CatalogueIndex>();
-export function indexCatalogue(metrics: readonly AnyMetric[]): CatalogueIndex {
-  let index = cache.get(metrics);
+const cache = new WeakMap<readonly AnyMetric[], Map<string, CatalogueIndex>>();
+export function indexCatalogue(metrics: readonly AnyMetric[], clusterLabel?: string): CatalogueIndex {
+  const byCluster = cache.get(metrics) ?? new Map<string, CatalogueIndex>();
+  cache.set(metrics, byCluster);
+  let index = byCluster.get(clusterLabel ?? "");
   if (!index) {
-    index = new CatalogueIndex(metrics);
-    cache.set(metrics, index);
+    index = new CatalogueIndex(metrics, clusterLabel);
+    byCluster.set(clusterLabel ?? "", index);
   }
   return index;
 }

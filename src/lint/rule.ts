@@ -23,6 +23,13 @@ export interface LintOptions {
   readonly recordedNames: ReadonlySet<string>;
   /** The rules to run: the registry, or a subset in tests. */
   readonly rules: readonly LintRule[];
+  /**
+   * Cluster mode (build.config.ts `clusterLabel`, `--cluster-label`): every series carries this
+   * label, and no aggregation or match may drop it (rule cluster-label-kept).
+   */
+  readonly clusterLabel?: string;
+  /** Apply cluster-label-kept to foreign files too (`--cluster-foreign`). */
+  readonly clusterForeign?: boolean;
 }
 
 export type QueryMode = "dashboard" | "rule";
@@ -80,6 +87,8 @@ export interface QueryCase {
   readonly expr: string;
   /** Default: rule. */
   readonly mode?: QueryMode;
+  /** Lint in cluster mode with this label. */
+  readonly clusterLabel?: string;
 }
 /** Overrides of a clean example dashboard (rules/dashboard/example.ts) and of its one panel. */
 export interface DashboardCase {

@@ -53,4 +53,10 @@ export interface BuildConfig {
   /** API version of the out/resources manifests: v1beta1 is served from Grafana 12, v1 from 13. */
   readonly resourceApiVersion: "v1beta1" | "v1";
   readonly operator: OperatorConfig;
+  /**
+   * Cluster mode, for a global store (Thanos, Mimir, a remote-write receiver) where every series
+   * carries this label: dashboards gain a `$cluster` variable and filter on it, every rule keeps
+   * the label (src/kit/promql.ts ClusterMode). Unset: single cluster.
+   */
+  readonly clusterLabel?: string;
 }

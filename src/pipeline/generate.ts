@@ -94,7 +94,7 @@ export function generateOutputs(input: BuildInput): BuildResult {
 
   const compiled: { def: DashboardDef; json: DashboardJson }[] = [];
   for (const def of input.dashboards) {
-    const json = compileDashboard(def);
+    const json = compileDashboard(def, config.clusterLabel);
     compiled.push({ def, json });
     problems.push(...validateDashboard(json));
     files.push({ path: `dashboards/${def.uid}.json`, content: dashboardJsonText(json) });
@@ -113,6 +113,7 @@ export function generateOutputs(input: BuildInput): BuildResult {
     namespace: config.namespace,
     labels: config.ruleLabels,
     grafanaUrl: config.grafanaUrl,
+    clusterLabel: config.clusterLabel,
   });
   problems.push(...rules.problems);
   files.push(...rules.files);
@@ -120,6 +121,7 @@ export function generateOutputs(input: BuildInput): BuildResult {
   const grafanaAlerts = compileGrafanaAlertGroups(input.ruleGroups, {
     datasourceUid: config.grafanaAlertDatasourceUid,
     folderUid: input.alertFolder.uid,
+    clusterLabel: config.clusterLabel,
   });
   problems.push(...grafanaAlerts.problems);
   files.push(...grafanaAlerts.files);
@@ -168,6 +170,7 @@ function lintOutput(dashboards: readonly DashboardJson[], ruleFiles: readonly Ou
   const options = defaultOptions(input.catalogue, {
     scrapeIntervalMs: input.lint.scrapeIntervalMs,
     recordedNames: new Set(sources.flatMap((s) => recordedNames(s.groups))),
+    ...(input.config.clusterLabel ? { clusterLabel: input.config.clusterLabel } : {}),
   });
   const findings = [
     ...dashboards.flatMap((d) => lintDashboard(d, { file: `out/dashboards/${d.uid}.json`, profile: "own" }, options)),

@@ -25,7 +25,7 @@ function findingsOf(rule: LintRule, c: QueryCase | DashboardCase | RuleCase): st
   switch (rule.scope) {
     case "query": {
       const q = c as QueryCase;
-      return lintQuery(q.expr, { mode: q.mode ?? "rule", profile: "strict" }, options).findings.map((f) => f.rule.id);
+      return lintQuery(q.expr, { mode: q.mode ?? "rule", profile: "strict" }, { ...options, clusterLabel: q.clusterLabel }).findings.map((f) => f.rule.id);
     }
     case "dashboard":
       return lintDashboard(exampleDashboard(c as DashboardCase), { file: "case.json", profile: "strict" }, options).map((f) => f.rule);

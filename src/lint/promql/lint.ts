@@ -49,7 +49,7 @@ function tooDeep(query: string, depth: number): ParsedQuery {
 
 export function queryContext(query: string, input: QueryInput, options: LintOptions): QueryContext {
   const own = input.profile !== "foreign";
-  const catalogue = indexCatalogue(options.catalogue);
+  const catalogue = indexCatalogue(options.catalogue, options.clusterLabel);
   const depth = nestingDepth(query);
   const sub = substituteVariables(query, input.variables);
   const parsed =

@@ -16,6 +16,7 @@ import { regexpHygiene } from "./query/regexp-hygiene";
 import { knownMetric } from "./query/known-metric";
 import { impossible } from "./query/impossible";
 import { nanInAgg } from "./query/nan-in-agg";
+import { clusterLabelKept } from "./query/cluster-label-kept";
 import { dashboardShape } from "./dashboard/dashboard-shape";
 import { dashboardTitle } from "./dashboard/dashboard-title";
 import { dashboardUid } from "./dashboard/dashboard-uid";
@@ -60,6 +61,7 @@ export const REGISTRY: readonly LintRule[] = [
   knownMetric,
   impossible,
   nanInAgg,
+  clusterLabelKept,
   dashboardShape,
   dashboardTitle,
   dashboardUid,
