@@ -1,6 +1,6 @@
 // Deployment settings for `npm run build`. Change them here; definitions stay as they are.
 
-import type { BuildConfig } from "./src/build/config";
+import type { BuildConfig } from "./src/model/config";
 
 export const buildConfig: BuildConfig = {
   namespace: "monitoring",

@@ -18,6 +18,7 @@ import {
 } from "../src/lint/index";
 import { formatInputError, EXIT_USAGE } from "../src/lint/report";
 import { parseDuration } from "../src/lint/duration";
+import { platformCatalogue } from "./platform";
 
 const USAGE = `usage: npm run lint -- [--format text|json] [--config FILE] [--scrape-interval 30s] [--strict] [FILE|DIR ...]
   no paths: lint out/dashboards/*.json, out/prometheus/*.yaml and PrometheusRule YAML under out/k8s/
@@ -80,7 +81,7 @@ function main(): number {
     if (missing.length === paths.length) fail(missing.map((p) => `${p}: no such file or directory`).join("\n"));
   }
 
-  const result = lintFiles({ paths, discovered: positionals.length === 0, root, config, options: defaultOptions({ scrapeIntervalMs }) });
+  const result = lintFiles({ paths, discovered: positionals.length === 0, root, config, options: defaultOptions(platformCatalogue, { scrapeIntervalMs }) });
   if (values.format === "json") process.stdout.write(`${formatJson(result)}\n`);
   else {
     for (const f of result.findings) process.stdout.write(`${formatFinding(f)}\n`);

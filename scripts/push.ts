@@ -6,15 +6,15 @@
 import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import path from "node:path";
-import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { GrafanaClient } from "../src/grafana/client";
 import { UsageError } from "../src/grafana/errors";
 import { MAX_TIMER_MS, type Auth, type HttpOptions } from "../src/grafana/http";
-import { MANIFEST_FILE, loadOutputs } from "../src/grafana/manifest";
+import { loadOutputs } from "../src/grafana/manifest";
+import { MANIFEST_FILE } from "../src/model/manifest";
 import { countActions, DEFAULT_DEADLINE_MS, push, type ItemResult, type Kind, type PushResult } from "../src/grafana/push";
 import { Redactor } from "../src/grafana/redact";
-import { escapeControl } from "../src/kit/text";
+import { escapeControl } from "../src/model/text";
 
 export interface CliIo {
   readonly stdout: (text: string) => void;
@@ -92,8 +92,8 @@ function defaultGitCommit(): string | undefined {
 
 async function defaultFindStale(outDir: string): Promise<string[]> {
   // Loaded lazily: it runs a full in-memory build, which library users and tests do not need.
-  const { findStaleOutputs } = await import("../src/build/stale");
-  return findStaleOutputs(outDir);
+  const [{ findStaleOutputs }, { platformInput }] = await Promise.all([import("../src/pipeline/stale"), import("./platform")]);
+  return findStaleOutputs(outDir, platformInput);
 }
 
 const LABEL: Record<Kind, string> = { folder: "folder", dashboard: "dashboard", "alert-rule-group": "alert group" };
@@ -261,12 +261,12 @@ export async function main(argv: readonly string[], env: Readonly<Record<string,
   }
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
-  const code = await main(process.argv.slice(2), process.env, {
+/** The process's own run (started by push-entry.mjs, which holds the credentials in `env`). */
+export function runCli(env: Readonly<Record<string, string | undefined>>): Promise<number> {
+  return main(process.argv.slice(2), env, {
     stdout: (t) => process.stdout.write(t),
     stderr: (t) => process.stderr.write(t),
     isTTY: Boolean(process.stdout.isTTY),
     cwd: process.cwd(),
   });
-  process.exitCode = code;
 }

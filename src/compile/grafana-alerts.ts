@@ -22,9 +22,9 @@
 
 import { createHash } from "node:crypto";
 import { renderDescription, type AnyAlert, type RuleGroupDef } from "../kit/alert";
-import { parseDuration } from "../kit/duration";
+import { parseDuration } from "../model/duration";
 import { ruleContext, type Duration } from "../kit/promql";
-import type { Compiled, OutputFile, Problem } from "../build/output";
+import type { Compiled, OutputFile, Problem } from "../model/output";
 
 export interface GrafanaAlertOptions {
   /** uid of the Prometheus data source the queries run against. */

@@ -2,10 +2,10 @@
 // that lets `kubectl apply -k out/k8s` deploy everything the build generates.
 
 import { stringify } from "yaml";
-import type { BuildConfig } from "../build/config";
-import type { OutputFile, Problem } from "../build/output";
+import type { BuildConfig } from "../model/config";
+import type { OutputFile, Problem } from "../model/output";
 import { folderPath, type DashboardDef } from "../kit/dashboard";
-import type { DashboardJson } from "./dashboard";
+import type { DashboardJson } from "../model/dashboard";
 
 /** Client-side `kubectl apply` stores the whole object in an annotation limited to 256 KiB. */
 export const LAST_APPLIED_LIMIT_BYTES = 256 * 1024;

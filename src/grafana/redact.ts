@@ -3,7 +3,7 @@
 // include secrets in the first place; this catches what slips through (e.g. a proxy echoing
 // the Authorization header back in an error body).
 
-import { escapeControl } from "../kit/text";
+import { escapeControl } from "../model/text";
 
 const MASK = "[REDACTED]";
 

@@ -1,21 +1,18 @@
-// The whole build in memory: definitions in, every output file out, or a BuildError that
-// lists every problem. Nothing here touches the disk, so tests and the staleness check can
-// run it freely; src/build/write.ts does the writing.
+// The whole build in memory: definitions in (passed by the caller, scripts/platform.ts for the
+// platform's own), every output file out, or a BuildError that lists every problem. Nothing here
+// touches the disk, so tests and the staleness check can run it freely; write.ts does the writing.
 
-import { buildConfig } from "../../build.config";
-import { dashboards as platformDashboards } from "../../dashboards";
-import { ruleGroups as platformRuleGroups } from "../../alerts";
-import { folders } from "../../dashboards/folders";
-import type { Manifest, ManifestFolder } from "../grafana/manifest";
-import { compileDashboard, type DashboardJson } from "../compile/dashboard";
+import type { Manifest, ManifestFolder } from "../model/manifest";
+import { compileDashboard } from "../compile/dashboard";
+import type { DashboardJson } from "../model/dashboard";
 import { compileConfigMap, compileKustomization, dashboardJsonText } from "../compile/kubernetes";
 import { compileGrafanaAlertGroups } from "../compile/grafana-alerts";
 import { compilePrometheusRules } from "../compile/prometheus-rules";
 import { folderChain, type DashboardDef, type FolderDef } from "../kit/dashboard";
 import type { RuleGroupDef } from "../kit/alert";
 import { validateDashboard, validateDashboardSet } from "../validate/dashboard";
-import type { BuildConfig } from "./config";
-import { BuildError, type OutputFile, type Problem } from "./output";
+import type { BuildConfig } from "../model/config";
+import { BuildError, type OutputFile, type Problem } from "../model/output";
 
 export interface BuildInput {
   readonly dashboards: readonly DashboardDef[];
@@ -29,14 +26,6 @@ export interface BuildResult {
   readonly files: readonly OutputFile[];
   readonly counts: { readonly dashboards: number; readonly panels: number; readonly alerts: number; readonly recordings: number };
 }
-
-/** The platform's own definitions and settings. */
-export const platformInput: BuildInput = {
-  dashboards: platformDashboards,
-  ruleGroups: platformRuleGroups,
-  alertFolder: folders.alerts,
-  config: buildConfig,
-};
 
 const GRAFANA_ALERTS_DIR = "grafana/alert-rules/";
 
@@ -59,7 +48,7 @@ function manifest(input: BuildInput, alertFiles: readonly OutputFile[]): OutputF
   return { path: "manifest.json", content: JSON.stringify(content, null, 2) + "\n" };
 }
 
-export function generateOutputs(input: BuildInput = platformInput): BuildResult {
+export function generateOutputs(input: BuildInput): BuildResult {
   const problems: Problem[] = [];
   const files: OutputFile[] = [];
 

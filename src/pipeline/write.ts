@@ -4,7 +4,7 @@
 import { mkdir, mkdtemp, rename, rm, writeFile } from "node:fs/promises";
 import { existsSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
-import type { OutputFile } from "./output";
+import type { OutputFile } from "../model/output";
 
 export async function writeOutputs(files: readonly OutputFile[], outDir: string): Promise<void> {
   const parent = dirname(outDir);
