@@ -64,6 +64,8 @@ export interface StartOptions {
   readonly readyTimeoutMs?: number;
   /** prometheus.yml (relative paths such as rule_files resolve next to it, beside the data dir). */
   readonly config?: string;
+  /** Extra command-line flags, e.g. `--web.enable-remote-write-receiver`. */
+  readonly args?: readonly string[];
 }
 
 /** Starts Prometheus on 127.0.0.1, a free port and a temporary directory. */
@@ -98,6 +100,7 @@ export async function startPrometheus(options: StartOptions = {}): Promise<Runni
         `--web.listen-address=127.0.0.1:${port}`,
         "--storage.tsdb.retention.time=30d",
         "--log.level=warn",
+        ...(options.args ?? []),
       ],
       { stdio: ["ignore", "pipe", "pipe"] },
     );
