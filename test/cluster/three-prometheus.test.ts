@@ -5,6 +5,9 @@
 // (10 % of Istio requests fail there, 0 % in b) fires only there, where the single-cluster build
 // would average it to 5 % and stay silent.
 
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { allMetrics } from "../../catalogue/metrics";
@@ -12,7 +15,7 @@ import { thresholds } from "../../catalogue/thresholds";
 import { platformInput } from "../../scripts/platform";
 import { generateOutputs } from "../../src/pipeline/generate";
 import { startClusterExporter, type ClusterExporter } from "../support/cluster-exporter";
-import { instantQuery, queryData, startPrometheus, type RunningPrometheus } from "../support/prometheus";
+import { instantQuery, queryData, runPromtool, startPrometheus, type RunningPrometheus } from "../support/prometheus";
 import { panelTargets, type PanelTarget } from "../support/synthetic/queries";
 
 const CLUSTERS = ["a", "b"] as const;
@@ -34,7 +37,8 @@ function build(clusterLabel?: string) {
       ),
     );
   const targets = files.filter((f) => f.path.startsWith("dashboards/")).flatMap((f) => panelTargets(JSON.parse(f.content) as Record<string, unknown>));
-  return { rules, targets };
+  const ruleFiles = new Map(files.filter((f) => f.path.startsWith("prometheus/")).map((f) => [f.path, f.content]));
+  return { rules, targets, ruleFiles };
 }
 
 const clustered = build("cluster");
@@ -130,6 +134,38 @@ describe("three Prometheus servers: two clusters remote-writing to a central sto
       // 10 % and 0 % read as 5 %: at the threshold instead of twice over it.
       expect(s.value).toBeCloseTo((INCIDENT.a + INCIDENT.b) / 2, 2);
       expect(s.value).toBeCloseTo(thresholds.serviceErrorRatio.value, 2);
+    }
+  });
+
+  it("with its for: 5m, promtool fires HighServiceErrorRate for cluster a only, on series read back from the central store", async () => {
+    // Every Istio series the central store holds, with its labels (cluster included) and its rate.
+    const series = await values('rate(istio_requests_total{reporter="destination"}[30s])');
+    expect(clustersOf(series)).toEqual([...CLUSTERS]);
+    const [services] = await values('count(group by (destination_service_namespace, destination_service_name) (istio_requests_total{reporter="destination", cluster="a"}))');
+    const escape = (v: string) => v.replace(/\\/g, "\\\\").replace(/"/g, '\\"');
+    const inputs = series.map((s) => {
+      const { __name__: name = "istio_requests_total", ...labels } = s.labels;
+      const selector = `${name}{${Object.entries(labels).map(([k, v]) => `${k}="${escape(v)}"`).join(", ")}}`;
+      return { series: selector, values: `0+${(s.value * 60).toFixed(3)}x30` };
+    });
+    const firing = (state: string, time: string, samples: { labels: string; value: number }[]) => ({
+      expr: `count by (cluster) (ALERTS{alertname="HighServiceErrorRate", alertstate="${state}"})`,
+      eval_time: time,
+      exp_samples: samples,
+    });
+    const inA = [{ labels: '{cluster="a"}', value: services!.value }];
+    const dir = mkdtempSync(join(tmpdir(), "cluster-promtool-"));
+    try {
+      writeFileSync(join(dir, "rules.yaml"), clustered.ruleFiles.get("prometheus/service-mesh.rules.yaml")!);
+      const test = {
+        rule_files: ["rules.yaml"],
+        evaluation_interval: "1m",
+        tests: [{ interval: "1m", input_series: inputs, promql_expr_test: [firing("pending", "2m", inA), firing("firing", "2m", []), firing("firing", "10m", inA)] }],
+      };
+      writeFileSync(join(dir, "test.yaml"), JSON.stringify(test));
+      expect(runPromtool(["test", "rules", join(dir, "test.yaml")])).toContain("SUCCESS");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
