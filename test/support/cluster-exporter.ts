@@ -5,6 +5,7 @@
 
 import { createServer, type Server } from "node:http";
 import type { AnyMetric } from "../../src/model/metric";
+import { labelText } from "./synthetic/openmetrics";
 import { seriesOf, type SeriesSpec } from "./synthetic/series";
 
 export interface ClusterExporter {
@@ -25,11 +26,6 @@ const BUCKETS = [5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000];
 const isError = (s: SeriesSpec) => s.metric.name === REQUESTS && /^5/.test(s.labels.response_code ?? "");
 /** Istio series that share a service (and reporter) share one error ratio. */
 const serviceKey = (s: SeriesSpec) => [s.labels.reporter, s.labels.destination_service_namespace, s.labels.destination_service_name].join("|");
-
-function labelText(labels: Readonly<Record<string, string>>): string {
-  const parts = Object.entries(labels).map(([k, v]) => `${k}="${v.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`);
-  return parts.length ? `{${parts.join(",")}}` : "";
-}
 
 /** Per-series rate in one cluster: 5xx series carry exactly `ratio` of their service's requests. */
 function ratesFor(series: readonly SeriesSpec[], ratio: number): Map<SeriesSpec, number> {
