@@ -3,6 +3,7 @@
 import { closeSync, constants, existsSync, fstatSync, openSync, readdirSync, readSync, statSync, type Stats } from "node:fs";
 import { isUtf8 } from "node:buffer";
 import { join, relative, resolve } from "node:path";
+import { parse as parseJsonc, printParseErrorCode, type ParseError } from "jsonc-parser";
 import { applyExclusions, type LintConfig } from "./config";
 import { lintDashboard } from "./dashboard";
 import { matchesGlob } from "./glob";
@@ -169,14 +170,20 @@ function firstBadUtf8Line(bytes: Buffer): number {
   return line;
 }
 
-/** JSON.parse's "at position N" (or the end) as line and column. */
-function jsonErrorAt(text: string, message: string): string {
-  const m = /at position (\d+)/.exec(message);
-  const offset = m ? Number(m[1]) : text.length;
-  const before = text.slice(0, offset);
+/**
+ * Where JSON.parse failed, as line and column. V8's messages give no position for many errors,
+ * so jsonc-parser (VS Code's JSON scanner, comments and trailing commas disallowed) locates it.
+ */
+function jsonErrorAt(text: string, fallback: string): string {
+  const errors: ParseError[] = [];
+  parseJsonc(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+  const first = errors[0];
+  if (!first) return fallback;
+  const before = text.slice(0, first.offset);
   const line = before.split("\n").length;
-  const column = offset - before.lastIndexOf("\n");
-  return `${message.replace(/ in JSON at position \d+.*$/, "")} at line ${line}, column ${column}`;
+  const column = first.offset - before.lastIndexOf("\n");
+  const what = printParseErrorCode(first.error).replace(/([a-z])([A-Z])/g, "$1 $2").toLowerCase();
+  return `${what} at line ${line}, column ${column}`;
 }
 
 export function lintFiles(input: RunInput): RunResult {
