@@ -12,6 +12,7 @@ import { dashboards } from "../../dashboards";
 import { tableValueColumn } from "../../src/compile/dashboard";
 import type { PanelDef } from "../../src/kit/panel";
 import { dashboardVariables } from "../../src/lint/dashboard";
+import { grafanaData } from "../../scripts/grafana-data";
 import { grafanaFrames, type FrameQuery } from "../support/grafana-frames";
 import { judgePanel, nodeGraphEdges, panelData, type PanelJson, type QueryExpectation } from "../support/grafana-panels";
 import { queryData, type PromData, type RunningPrometheus } from "../support/prometheus";
@@ -127,6 +128,41 @@ describe("Grafana's data library judges every panel", () => {
     expect(source!.length).toBeGreaterThan(0);
     for (const [i, node] of [...source!, ...target!].entries()) expect(node, `node ${i}`).toMatch(/^[^.]+\.[^.]+$/);
     expect(id).toEqual(source!.map((s, i) => `${s} -> ${target![i]}`));
+    // mainstat carries each edge's requests/s, exactly what Prometheus answered.
+    const answered = (answersByPanel.get(name)![0]!.data.result as { metric: Record<string, string>; value: [number, string] }[]).map((s) => [s.metric.id, Number(s.value[1])]);
+    expect(id!.map((edge, i) => [edge, edges?.field("mainstat")?.values[i]])).toEqual(answered);
+  });
+
+  it("a namespace without traffic reads green 0s on mTLS Status, not No data", async () => {
+    const { dashboard, panel } = panels.find((p) => p.name === "service-mesh › mTLS Status")!;
+    const quiet = { ...panel, targets: panel.targets.map((t) => ({ ...t, expr: t.expr.replaceAll("$namespace", "no-such-namespace") })) };
+    const data = await panelData(quiet, grafanaFrames(await answers(dashboard, quiet)));
+    const gd = grafanaData();
+    const values = gd.getFieldDisplayValues({
+      data,
+      reduceOptions: panel.options!.reduceOptions!,
+      fieldConfig: panel.fieldConfig!,
+      replaceVariables: (s) => s,
+      theme: gd.createTheme(),
+    });
+    const green = gd.createTheme().visualization.getColorByName("green");
+    expect(values.map((v) => [v.display.title, v.display.numeric])).toEqual([
+      ["mTLS services", 0],
+      ["plaintext services", 0],
+    ]);
+    expect(values.find((v) => v.display.title === "plaintext services")?.display.color).toBe(green);
+  });
+
+  it("$namespace on Envoy panels selects upstream services, whichever namespace calls them", async () => {
+    const { dashboard, panel } = panels.find((p) => p.name === "service-mesh › Circuit Breaker Status")!;
+    const carbon = { ...panel, targets: panel.targets.map((t) => ({ ...t, expr: t.expr.replaceAll("$namespace", "carbon") })) };
+    const [table] = await panelData(carbon, grafanaFrames(await answers(dashboard, carbon)));
+    const column = (name: string) => table!.fields.find((f) => f.name === name)?.values ?? [];
+    // The gateway in istio-system calls a carbon service: its breakers count for carbon.
+    expect(new Set(column("namespace"))).toEqual(new Set(["istio-system", "carbon"]));
+    expect(column("cluster_name").every((c) => /\.carbon\.svc\./.test(String(c)))).toBe(true);
+    const none = { ...panel, targets: panel.targets.map((t) => ({ ...t, expr: t.expr.replaceAll("$namespace", "istio-system") })) };
+    expect((await answers(dashboard, none)).flatMap((a) => a.data.result as unknown[])).toEqual([]);
   });
 
   it("shows top consumers without the requests that have none (consumer=\"\")", async () => {
@@ -180,7 +216,7 @@ describe("Grafana's data library judges every panel", () => {
     });
 
     it("a legend naming a label the query dropped", async () => {
-      const { json, expected, dashboard, panel, name } = find("events › Event Production Rate by Topic");
+      const { json, expected, dashboard, panel } = find("events › Event Production Rate by Topic");
       const broken = { ...json, targets: json.targets.map((t) => ({ ...t, legendFormat: "{{ partition }}" })) };
       // The frames come from the data source, which renders the legend: rebuild them with it.
       const frames = grafanaFrames(await answers(dashboard, { ...panel, targets: broken.targets }));
