@@ -4,11 +4,12 @@ import { metrics as m } from "../catalogue/metrics";
 import { quantities as q } from "../catalogue/quantities";
 import { thresholds as t } from "../catalogue/thresholds";
 import { alert, breaches, formatThreshold, recording, value, type RuleGroupDef } from "../src/kit/alert";
-import { gauge, rate, sum } from "../src/kit/promql";
+import { absent, and, gauge, gt, rate, sum } from "../src/kit/promql";
 import { minimumTraffic } from "./traffic";
 
 const dashboardUid = "api-gateway";
 const panel = {
+  totalRequests: { dashboardUid, panelId: 1 },
   rateLimiting: { dashboardUid, panelId: 4 },
   authFailures: { dashboardUid, panelId: 7 },
   proxyHealth: { dashboardUid, panelId: 8 },
@@ -30,9 +31,20 @@ export const apiGatewayRules: RuleGroupDef = {
   recordings: Object.values(gatewayRecordings),
   alerts: [
     alert({
+      name: "KongDown",
+      expr: breaches(q.kongNodesUp(), t.kongNodesUp),
+      for: "2m",
+      severity: "critical",
+      summary: "No Kong node answers: the API gateway is down.",
+      description: () =>
+        `No Kong node answers Prometheus's scrape (${value.raw} up): every API behind the gateway is unreachable from outside.`,
+      panel: panel.proxyHealth,
+      threshold: t.kongNodesUp,
+    }),
+    alert({
       name: "HighAuthenticationFailureRate",
       expr: breaches(q.authFailures(), t.authFailuresPerSecond),
-      for: "5m",
+      for: "2m",
       severity: "warning",
       summary: "Kong rejects many requests as unauthenticated.",
       description: (l) =>
@@ -73,6 +85,29 @@ export const apiGatewayRules: RuleGroupDef = {
         `A Kong node reports its datastore unreachable for over a minute (kong_datastore_reachable is ${value.raw}): configuration changes fail and uncached consumers and credentials cannot be loaded.`,
       panel: panel.proxyHealth,
       threshold: t.kongDatastoreReachable,
+    }),
+    alert({
+      name: "KongStatusMetricsMissing",
+      guards: "kong-status-code-metrics",
+      // Only while Kong runs: Kong down is KongDown.
+      expr: and(absent(m.kong_http_requests_total), gt(q.kongNodesUp(), 0)),
+      for: "15m",
+      severity: "warning",
+      summary: "Kong runs but reports no request metrics.",
+      description: () =>
+        "Kong answers scrapes but exposes no kong_http_requests_total for 15 minutes: the prometheus plugin is missing or its status_code_metrics option is off, so HighAuthenticationFailureRate and RateLimitThresholdReached cannot fire.",
+      panel: panel.totalRequests,
+    }),
+    alert({
+      name: "GatewayCacheMetricsMissing",
+      guards: "platform-gateway-cache",
+      expr: and(absent(m.carbon_gateway_cache_responses_total), gt(q.kongNodesUp(), 0)),
+      for: "15m",
+      severity: "warning",
+      summary: "Kong runs but the platform's cache metric is missing.",
+      description: () =>
+        "Kong answers scrapes but no carbon_gateway_cache_responses_total series exists for 15 minutes: the platform's cache-logging plugin is not installed on the cached routes, so LowCacheHitRate cannot fire.",
+      panel: panel.cacheHitRate,
     }),
   ],
 };

@@ -8,12 +8,14 @@ import { counter, gauge, histogram, type AnyMetric, type MetricSource } from "..
 // ---------------------------------------------------------------- sources
 
 const istioSidecar: MetricSource = {
+  id: "istio",
   exporter: "Istio sidecar / gateway (Envoy istio.stats filter)",
   owner: "upstream",
   reference: "istio.io docs/reference/config/metrics",
 };
 
 const envoyClusterStats: MetricSource = {
+  id: "envoy-cluster-stats",
   exporter: "Istio sidecar (Envoy cluster manager stats)",
   requires:
     "meshConfig.defaultConfig.proxyStatsMatcher.inclusionRegexps: ['.*outlier_detection.*', '.*circuit_breakers.*', '.*upstream_rq_retry.*', '.*upstream_rq_total.*', '.*upstream_cx_.*', '.*upstream_rq_pending_overflow.*'] (Istio drops these stats by default)",
@@ -21,22 +23,33 @@ const envoyClusterStats: MetricSource = {
   reference: "envoy docs configuration/upstream/cluster_manager/cluster_stats",
 };
 
-const kongPrometheus = (flag?: string): MetricSource => ({
+/** Kong's plugin; each optional metric family is its own source, switched on by its flag. */
+const kongPrometheus = (flag?: { readonly id: string; readonly setting: string }): MetricSource => ({
+  id: flag?.id ?? "kong",
   exporter: "Kong 3.x prometheus plugin",
-  requires: [flag && `plugin config ${flag}: true`, "scrape with honorLabels: true so Kong's `service` label is not renamed to `exported_service`"]
+  requires: [flag && `plugin config ${flag.setting}: true`, "scrape with honorLabels: true so Kong's `service` label is not renamed to `exported_service`"]
     .filter(Boolean)
     .join("; "),
   owner: "upstream",
   reference: "Kong/kong kong/plugins/prometheus/exporter.lua",
 });
 
+const kongFlags = {
+  statusCodes: { id: "kong-status-code-metrics", setting: "status_code_metrics (and per_consumer for the consumer label)" },
+  latency: { id: "kong-latency-metrics", setting: "latency_metrics" },
+  bandwidth: { id: "kong-bandwidth-metrics", setting: "bandwidth_metrics" },
+  upstreamHealth: { id: "kong-upstream-health-metrics", setting: "upstream_health_metrics" },
+} as const;
+
 const kafkaExporter: MetricSource = {
+  id: "kafka-exporter",
   exporter: "kafka_exporter (danielqsj/kafka_exporter)",
   owner: "upstream",
   reference: "danielqsj/kafka_exporter README",
 };
 
 const kafkaJmx: MetricSource = {
+  id: "kafka-jmx",
   exporter: "Kafka broker JMX exporter with Strimzi's metric rules",
   requires: "Strimzi kafka-metrics.yaml relabelling rules (or equivalent JMX exporter config)",
   owner: "upstream",
@@ -44,6 +57,7 @@ const kafkaJmx: MetricSource = {
 };
 
 const eventLibrary: MetricSource = {
+  id: "platform-events",
   exporter: "254Carbon event-producer libraries (Python and Node.js, services/event-producer)",
   requires: "libraries must expose these metrics (prometheus_client / prom-client); no Kafka client emits them",
   owner: "platform",
@@ -51,11 +65,36 @@ const eventLibrary: MetricSource = {
 };
 
 const gatewayCacheLogger: MetricSource = {
+  id: "platform-gateway-cache",
   exporter: "254Carbon Kong log-phase plugin reading proxy-cache's X-Cache-Status header",
   requires: "the platform plugin on every cached route; Kong's proxy-cache has no metric of its own",
   owner: "platform",
   reference: "platform-defined; see README 'Platform-owned metrics'",
 };
+
+const prometheusScrape: MetricSource = {
+  id: "prometheus",
+  exporter: "Prometheus itself: one `up` series per scrape target",
+  owner: "upstream",
+  reference: "prometheus docs concepts/jobs_instances (automatically generated labels and time series)",
+};
+
+/** Every source a metric names, by id: the keys `build.config.ts` declares deployed or not. */
+export const sourceIds = [
+  "prometheus",
+  "istio",
+  "envoy-cluster-stats",
+  "kong",
+  "kong-status-code-metrics",
+  "kong-latency-metrics",
+  "kong-bandwidth-metrics",
+  "kong-upstream-health-metrics",
+  "kafka-exporter",
+  "kafka-jmx",
+  "platform-events",
+  "platform-gateway-cache",
+] as const;
+export type SourceId = (typeof sourceIds)[number];
 
 // ---------------------------------------------------------------- label sets
 
@@ -115,6 +154,17 @@ const kafkaTopics = ["carbon.data.ingestion", "carbon.system.health", "carbon.au
 // ---------------------------------------------------------------- metrics
 
 export const metrics = {
+  // Prometheus
+  up: gauge({
+    name: "up",
+    help: "1 when Prometheus's last scrape of the target succeeded, 0 when it failed; absent once the target is gone from discovery.",
+    unit: "bool",
+    // prometheus-operator's ServiceMonitor/PodMonitor relabelling adds namespace and pod.
+    labels: ["job", "instance", "namespace", "pod"],
+    examples: { job: ["kafka/kafka-resources-metrics", "kafka/kafka-exporter", "kong/kong"], instance: ["10.0.2.10:9404"], namespace: ["kafka"], pod: ["carbon-kafka-0"] },
+    source: prometheusScrape,
+  }),
+
   // Istio
   istio_requests_total: counter({
     name: "istio_requests_total",
@@ -209,7 +259,7 @@ export const metrics = {
     labels: ["service", "route", "code", "source", "workspace", "consumer"],
     values: { source: ["service", "kong"] },
     examples: { ...kongRouteExamples, code: ["200", "401", "403", "429", "500", "503"], consumer: ["ingestion-client", "trading-desk"] },
-    source: kongPrometheus("status_code_metrics (and per_consumer for the consumer label)"),
+    source: kongPrometheus(kongFlags.statusCodes),
   }),
   kong_request_latency_ms: histogram({
     name: "kong_request_latency_ms",
@@ -217,7 +267,7 @@ export const metrics = {
     unit: "ms",
     labels: kongRouteLabels,
     examples: kongRouteExamples,
-    source: kongPrometheus("latency_metrics"),
+    source: kongPrometheus(kongFlags.latency),
   }),
   kong_upstream_latency_ms: histogram({
     name: "kong_upstream_latency_ms",
@@ -225,7 +275,7 @@ export const metrics = {
     unit: "ms",
     labels: kongRouteLabels,
     examples: kongRouteExamples,
-    source: kongPrometheus("latency_metrics"),
+    source: kongPrometheus(kongFlags.latency),
   }),
   kong_bandwidth_bytes: counter({
     name: "kong_bandwidth_bytes",
@@ -234,7 +284,7 @@ export const metrics = {
     labels: ["service", "route", "direction", "workspace", "consumer"],
     values: { direction: ["ingress", "egress"] },
     examples: { ...kongRouteExamples, consumer: ["ingestion-client"] },
-    source: kongPrometheus("bandwidth_metrics"),
+    source: kongPrometheus(kongFlags.bandwidth),
   }),
   kong_datastore_reachable: gauge({
     name: "kong_datastore_reachable",
@@ -259,7 +309,7 @@ export const metrics = {
     labels: ["upstream", "target", "address", "state", "subsystem"],
     values: { state: ["healthchecks_off", "healthy", "unhealthy", "dns_error"] },
     examples: { upstream: ["ingestion-api-upstream"], target: ["10.0.1.15:8080", "10.0.1.16:8080"], address: ["10.0.1.15:8080", "10.0.1.16:8080"], subsystem: ["http"] },
-    source: kongPrometheus("upstream_health_metrics"),
+    source: kongPrometheus(kongFlags.upstreamHealth),
   }),
   carbon_gateway_cache_responses_total: counter({
     name: "carbon_gateway_cache_responses_total",

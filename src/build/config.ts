@@ -13,4 +13,6 @@ export interface BuildConfig {
   readonly grafanaUrl: string;
   /** uid of the Prometheus data source Grafana-managed alert rules query (`npm run push -- --alerts`). */
   readonly grafanaAlertDatasourceUid: string;
+  /** Metric source id → whether it runs here (build.config.ts `deployment.sources`). */
+  readonly deployedSources: Readonly<Record<string, boolean>>;
 }

@@ -5,6 +5,7 @@
 import { buildConfig } from "../../build.config";
 import { dashboards as platformDashboards } from "../../dashboards";
 import { ruleGroups as platformRuleGroups } from "../../alerts";
+import { allMetrics } from "../../catalogue/metrics";
 import { folders } from "../../dashboards/folders";
 import type { Manifest, ManifestFolder } from "../grafana/manifest";
 import { compileDashboard, type DashboardJson } from "../compile/dashboard";
@@ -12,7 +13,9 @@ import { compileConfigMap, compileKustomization, dashboardJsonText } from "../co
 import { compileGrafanaAlertGroups } from "../compile/grafana-alerts";
 import { compilePrometheusRules } from "../compile/prometheus-rules";
 import { folderChain, type DashboardDef, type FolderDef } from "../kit/dashboard";
-import type { RuleGroupDef } from "../kit/alert";
+import { rulesForDeployment, type RuleGroupDef } from "../kit/alert";
+import { checkDeployment, noteUndeployedSources } from "../kit/deployment";
+import type { AnyMetric } from "../kit/metric";
 import { validateDashboard, validateDashboardSet } from "../validate/dashboard";
 import type { BuildConfig } from "./config";
 import { BuildError, type OutputFile, type Problem } from "./output";
@@ -20,6 +23,8 @@ import { BuildError, type OutputFile, type Problem } from "./output";
 export interface BuildInput {
   readonly dashboards: readonly DashboardDef[];
   readonly ruleGroups: readonly RuleGroupDef[];
+  /** The metric catalogue: which source each metric comes from. */
+  readonly metrics: readonly AnyMetric[];
   /** Where Grafana-managed alert rule groups go. */
   readonly alertFolder: FolderDef;
   readonly config: BuildConfig;
@@ -34,6 +39,7 @@ export interface BuildResult {
 export const platformInput: BuildInput = {
   dashboards: platformDashboards,
   ruleGroups: platformRuleGroups,
+  metrics: allMetrics,
   alertFolder: folders.alerts,
   config: buildConfig,
 };
@@ -60,11 +66,13 @@ function manifest(input: BuildInput, alertFiles: readonly OutputFile[]): OutputF
 }
 
 export function generateOutputs(input: BuildInput = platformInput): BuildResult {
-  const problems: Problem[] = [];
+  const deployed = input.config.deployedSources;
+  const problems: Problem[] = checkDeployment(input.metrics, deployed, input.ruleGroups).map((message) => ({ location: ["build.config.ts"], message }));
   const files: OutputFile[] = [];
+  const ruleGroups = rulesForDeployment(input.ruleGroups, deployed);
 
   const compiled: DashboardJson[] = [];
-  for (const def of input.dashboards) {
+  for (const def of input.dashboards.map((d) => noteUndeployedSources(d, input.metrics, deployed))) {
     const json = compileDashboard(def);
     compiled.push(json);
     problems.push(...validateDashboard(json));
@@ -75,7 +83,7 @@ export function generateOutputs(input: BuildInput = platformInput): BuildResult 
   }
   problems.push(...validateDashboardSet(compiled));
 
-  const rules = compilePrometheusRules(input.ruleGroups, {
+  const rules = compilePrometheusRules(ruleGroups, {
     namespace: input.config.namespace,
     labels: input.config.ruleLabels,
     grafanaUrl: input.config.grafanaUrl,
@@ -83,7 +91,7 @@ export function generateOutputs(input: BuildInput = platformInput): BuildResult 
   problems.push(...rules.problems);
   files.push(...rules.files);
 
-  const grafanaAlerts = compileGrafanaAlertGroups(input.ruleGroups, {
+  const grafanaAlerts = compileGrafanaAlertGroups(ruleGroups, {
     datasourceUid: input.config.grafanaAlertDatasourceUid,
     folderUid: input.alertFolder.uid,
   });
@@ -99,7 +107,7 @@ export function generateOutputs(input: BuildInput = platformInput): BuildResult 
     counts: {
       dashboards: compiled.length,
       panels: compiled.reduce((n, d) => n + d.panels.length, 0),
-      alerts: input.ruleGroups.reduce((n, g) => n + g.alerts.length, 0),
+      alerts: ruleGroups.reduce((n, g) => n + g.alerts.length, 0),
       recordings: input.ruleGroups.reduce((n, g) => n + (g.recordings?.length ?? 0), 0),
     },
   };

@@ -134,11 +134,28 @@ function gaugeOverTime(fn: string) {
 export const maxOverTime = gaugeOverTime("max_over_time");
 export const minOverTime = gaugeOverTime("min_over_time");
 export const avgOverTime = gaugeOverTime("avg_over_time");
+/** How often a gauge's value changed in the window: 0 means frozen. */
+export const changes = gaugeOverTime("changes");
+
+/**
+ * Series of a counter that appeared within `window` already above 0. `increase()` needs two
+ * samples, so the first increment of a lazily created series (a client library creating the
+ * label set on its first `inc()`) is invisible to it; this sees it.
+ */
+export function appearedAboveZero<R extends CounterLike>(series: R, where: CounterMatchers<R>, window: Duration): Vector<CounterLabels<R>> {
+  const selector = `${seriesName(series)}${renderMatchers(where)}`;
+  return vector(() => `(${selector} > 0) unless (${selector} offset ${window})`, true);
+}
 
 /** 1 when no series matches: for "exporter gone" alerts. Accepts any metric. */
 export function absent<M extends AnyMetric>(metric: M, where: GaugeMatchers<M> = {}): Vector<never> {
   const name = metric.type === "histogram" ? `${metric.name}_count` : metric.name;
   return vector(() => `absent(${name}${renderMatchers(where)})`);
+}
+
+/** `absent(expr)`: 1 (without labels) when the expression returns nothing, e.g. no target `up == 1`. */
+export function absentOf<L extends string>(input: Vector<L>): Vector<never> {
+  return vector((ctx) => `absent(${input.render(ctx)})`);
 }
 
 // ---------------------------------------------------------------- aggregation
@@ -261,6 +278,11 @@ export function ratio<L extends string>(
 }
 
 // ---------------------------------------------------------------- functions
+
+/** `vector(n)`: one series without labels, e.g. `count(...) or vector(0)` so "none" reads as 0. */
+export function constant(value: number): Vector<never> {
+  return vector(() => `vector(${formatNumber(value)})`);
+}
 
 export function clampMin<L extends string>(input: Vector<L>, minimum: number): Vector<L> {
   return vector((ctx) => `clamp_min(${input.render(ctx)}, ${formatNumber(minimum)})`);
