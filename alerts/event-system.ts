@@ -31,112 +31,114 @@ const panel = {
   brokerStatus: { dashboardUid, panelId: 5 },
 } as const;
 
+export const eventAlerts = {
+  highConsumerLag: alert({
+    name: "HighConsumerLag",
+    expr: breaches(q.consumerLag(), t.consumerLagMessages),
+    for: "10m",
+    severity: "warning",
+    summary: "A consumer group falls behind on a topic.",
+    description: (l) =>
+      `Consumer group ${l.consumergroup} is ${value.humanize} messages behind on topic ${l.topic} (threshold ${formatThreshold(t.consumerLagMessages)}).`,
+    panel: panel.consumerLag,
+    threshold: t.consumerLagMessages,
+  }),
+  failedEventDeliveries: alert({
+    name: "FailedEventDeliveries",
+    expr: failedDeliveries,
+    for: "1m",
+    // A burst of failures is one incident, not one per scrape that sees the counter move.
+    keepFiringFor: "10m",
+    severity: "warning",
+    summary: "Events fail to reach Kafka.",
+    description: (l) =>
+      `Producer ${l.producer} failed to deliver ${value.humanize} events to topic ${l.topic} in the last 5 minutes; those events are lost unless the service retries them.`,
+    panel: panel.failedDeliveries,
+    threshold: t.failedEventDeliveriesPerSecond,
+  }),
+  kafkaClusterDown: alert({
+    name: "KafkaClusterDown",
+    expr: breaches(q.kafkaBrokersUp(), t.kafkaBrokersUp),
+    for: "2m",
+    severity: "critical",
+    summary: "No Kafka broker answers: the event system is down.",
+    description: () =>
+      `None of the ${formatThreshold(t.kafkaExpectedBrokers)} Kafka brokers answers Prometheus's scrape (${value.raw} up): producers cannot deliver events and consumers stand still.`,
+    // The panel's "brokers up" is red below the expected count, 0 included.
+    panel: panel.brokerStatus,
+  }),
+  kafkaBrokerDown: alert({
+    name: "KafkaBrokerDown",
+    // From the brokers' own scrape, so it works without kafka_exporter (Strimzi's rules do the same).
+    expr: breaches(q.kafkaBrokersUp(), t.kafkaExpectedBrokers),
+    for: "2m",
+    severity: "critical",
+    summary: "A Kafka broker is down.",
+    description: () =>
+      `${value.raw} of ${formatThreshold(t.kafkaExpectedBrokers)} Kafka brokers answer Prometheus's scrape: a broker is down, restarting, or its metrics endpoint is unreachable.`,
+    panel: panel.brokerStatus,
+    threshold: t.kafkaExpectedBrokers,
+  }),
+  kafkaUnderReplicatedPartitions: alert({
+    name: "KafkaUnderReplicatedPartitions",
+    expr: breaches(gauge(m.kafka_server_replicamanager_underreplicatedpartitions), t.underReplicatedPartitions),
+    for: "10m",
+    severity: "warning",
+    summary: "Kafka partitions are under-replicated.",
+    description: (l) =>
+      `Broker ${l.pod} leads ${value.raw} partitions with fewer in-sync replicas than replicas; one more broker loss can make them unavailable.`,
+    panel: panel.brokerStatus,
+    threshold: t.underReplicatedPartitions,
+  }),
+  kafkaOfflinePartitions: alert({
+    name: "KafkaOfflinePartitions",
+    expr: breaches(q.offlinePartitions(), t.offlinePartitions),
+    for: "1m",
+    severity: "critical",
+    summary: "Kafka partitions have no leader.",
+    description: () => `${value.raw} Kafka partitions have no active leader: producers and consumers of those partitions are blocked.`,
+    panel: panel.brokerStatus,
+    threshold: t.offlinePartitions,
+  }),
+  kafkaExporterAbsent: alert({
+    name: "KafkaExporterAbsent",
+    guards: "kafka-exporter",
+    // Without kafka_exporter, HighConsumerLag cannot fire: say so.
+    expr: absent(m.kafka_brokers),
+    for: "10m",
+    severity: "warning",
+    summary: "Prometheus receives no metrics from kafka_exporter.",
+    description: () =>
+      "No kafka_brokers series for 10 minutes: kafka_exporter is down or not scraped, so HighConsumerLag cannot fire.",
+    panel: panel.brokerStatus,
+  }),
+  kafkaExporterStalled: alert({
+    name: "KafkaExporterStalled",
+    guards: "kafka-exporter",
+    expr: exporterFrozen,
+    for: "5m",
+    severity: "warning",
+    summary: "The Kafka exporter serves frozen data.",
+    description: () =>
+      "Brokers take writes but no partition offset reported by kafka_exporter has moved for 5 minutes: its values are stale (hung Kafka client or metadata refresh), so consumer lag is not measured.",
+    panel: panel.consumerLag,
+  }),
+  platformEventMetricsMissing: alert({
+    name: "PlatformEventMetricsMissing",
+    guards: "platform-events",
+    expr: absent(m.carbon_events_produced_total),
+    for: "15m",
+    severity: "warning",
+    summary: "No service reports platform event metrics.",
+    description: () =>
+      "No carbon_events_produced_total series for 15 minutes: the event-producer libraries are not exposing metrics or not scraped, so FailedEventDeliveries cannot fire.",
+    panel: panel.failedDeliveries,
+  }),
+} as const;
+
 export const eventSystemRules: RuleGroupDef = {
   name: "event-system",
   rateWindow: "5m",
   labels: { component: "event-system" },
-  alerts: [
-    alert({
-      name: "HighConsumerLag",
-      expr: breaches(q.consumerLag(), t.consumerLagMessages),
-      for: "10m",
-      severity: "warning",
-      summary: "A consumer group falls behind on a topic.",
-      description: (l) =>
-        `Consumer group ${l.consumergroup} is ${value.humanize} messages behind on topic ${l.topic} (threshold ${formatThreshold(t.consumerLagMessages)}).`,
-      panel: panel.consumerLag,
-      threshold: t.consumerLagMessages,
-    }),
-    alert({
-      name: "FailedEventDeliveries",
-      expr: failedDeliveries,
-      for: "1m",
-      // A burst of failures is one incident, not one per scrape that sees the counter move.
-      keepFiringFor: "10m",
-      severity: "warning",
-      summary: "Events fail to reach Kafka.",
-      description: (l) =>
-        `Producer ${l.producer} failed to deliver ${value.humanize} events to topic ${l.topic} in the last 5 minutes; those events are lost unless the service retries them.`,
-      panel: panel.failedDeliveries,
-      threshold: t.failedEventDeliveriesPerSecond,
-    }),
-    alert({
-      name: "KafkaClusterDown",
-      expr: breaches(q.kafkaBrokersUp(), t.kafkaBrokersUp),
-      for: "2m",
-      severity: "critical",
-      summary: "No Kafka broker answers: the event system is down.",
-      description: () =>
-        `None of the ${formatThreshold(t.kafkaExpectedBrokers)} Kafka brokers answers Prometheus's scrape (${value.raw} up): producers cannot deliver events and consumers stand still.`,
-      panel: panel.brokerStatus,
-      threshold: t.kafkaBrokersUp,
-    }),
-    alert({
-      name: "KafkaBrokerDown",
-      // From the brokers' own scrape, so it works without kafka_exporter (Strimzi's rules do the same).
-      expr: breaches(q.kafkaBrokersUp(), t.kafkaExpectedBrokers),
-      for: "2m",
-      severity: "critical",
-      summary: "A Kafka broker is down.",
-      description: () =>
-        `${value.raw} of ${formatThreshold(t.kafkaExpectedBrokers)} Kafka brokers answer Prometheus's scrape: a broker is down, restarting, or its metrics endpoint is unreachable.`,
-      panel: panel.brokerStatus,
-      threshold: t.kafkaExpectedBrokers,
-    }),
-    alert({
-      name: "KafkaUnderReplicatedPartitions",
-      expr: breaches(gauge(m.kafka_server_replicamanager_underreplicatedpartitions), t.underReplicatedPartitions),
-      for: "10m",
-      severity: "warning",
-      summary: "Kafka partitions are under-replicated.",
-      description: (l) =>
-        `Broker ${l.pod} leads ${value.raw} partitions with fewer in-sync replicas than replicas; one more broker loss can make them unavailable.`,
-      panel: panel.brokerStatus,
-      threshold: t.underReplicatedPartitions,
-    }),
-    alert({
-      name: "KafkaOfflinePartitions",
-      expr: breaches(q.offlinePartitions(), t.offlinePartitions),
-      for: "1m",
-      severity: "critical",
-      summary: "Kafka partitions have no leader.",
-      description: () => `${value.raw} Kafka partitions have no active leader: producers and consumers of those partitions are blocked.`,
-      panel: panel.brokerStatus,
-      threshold: t.offlinePartitions,
-    }),
-    alert({
-      name: "KafkaExporterAbsent",
-      guards: "kafka-exporter",
-      // Without kafka_exporter, HighConsumerLag cannot fire: say so.
-      expr: absent(m.kafka_brokers),
-      for: "10m",
-      severity: "warning",
-      summary: "Prometheus receives no metrics from kafka_exporter.",
-      description: () =>
-        "No kafka_brokers series for 10 minutes: kafka_exporter is down or not scraped, so HighConsumerLag cannot fire.",
-      panel: panel.brokerStatus,
-    }),
-    alert({
-      name: "KafkaExporterStalled",
-      guards: "kafka-exporter",
-      expr: exporterFrozen,
-      for: "5m",
-      severity: "warning",
-      summary: "The Kafka exporter serves frozen data.",
-      description: () =>
-        "Brokers take writes but no partition offset reported by kafka_exporter has moved for 5 minutes: its values are stale (hung Kafka client or metadata refresh), so consumer lag is not measured.",
-      panel: panel.consumerLag,
-    }),
-    alert({
-      name: "PlatformEventMetricsMissing",
-      guards: "platform-events",
-      expr: absent(m.carbon_events_produced_total),
-      for: "15m",
-      severity: "warning",
-      summary: "No service reports platform event metrics.",
-      description: () =>
-        "No carbon_events_produced_total series for 15 minutes: the event-producer libraries are not exposing metrics or not scraped, so FailedEventDeliveries cannot fire.",
-      panel: panel.failedDeliveries,
-    }),
-  ],
+  alerts: Object.values(eventAlerts),
 };

@@ -47,111 +47,113 @@ export const meshRecordings = {
   ),
 } as const;
 
+export const meshAlerts = {
+  serviceUnreachable: alert({
+    name: "ServiceUnreachable",
+    expr: breaches(q.unreachableRatio({}, minimumTraffic.serviceRequestsPerSecond), t.unreachableRatio),
+    for: "1m",
+    severity: "critical",
+    summary: "Callers find no endpoint of a service: it is down.",
+    description: (l) =>
+      `${value.percentage} of the requests callers send to ${l.destination_service_name} in ${l.destination_service_namespace} get no endpoint (Envoy UH/UF/URX 503s, threshold ${formatThreshold(t.unreachableRatio)}): no ready pod, or none accepting connections.`,
+    // The panel shows the callers' error ratio (the unreachable share is part of it); no line for 50 %.
+    panel: panel.errorRate,
+  }),
+  serviceTrafficStopped: alert({
+    name: "ServiceTrafficStopped",
+    expr: trafficStopped,
+    for: "3m",
+    severity: "warning",
+    summary: "A service that had traffic receives none.",
+    description: (l) =>
+      `${l.destination_service_name} in ${l.destination_service_namespace} received requests over the last hour and none for 5 minutes: its callers, route or ingress stopped sending (resolves by itself an hour after a planned shutdown).`,
+    panel: panel.requestRate,
+  }),
+  highServiceErrorRate: alert({
+    name: "HighServiceErrorRate",
+    expr: breaches(q.serviceErrorRatio({}, minimumTraffic.serviceRequestsPerSecond), t.serviceErrorRatio),
+    for: "2m",
+    severity: "critical",
+    summary: "A service answers too many requests with 5xx errors.",
+    description: (l) =>
+      `${l.destination_service_name} in ${l.destination_service_namespace} answers ${value.percentage} of its requests with 5xx, measured at its own proxy (threshold ${formatThreshold(t.serviceErrorRatio)}).`,
+    panel: panel.errorRate,
+    threshold: t.serviceErrorRatio,
+  }),
+  serviceErrorsSeenByCallers: alert({
+    name: "ServiceErrorsSeenByCallers",
+    expr: breaches(q.callerErrorRatio({}, minimumTraffic.serviceRequestsPerSecond), t.serviceErrorRatio),
+    for: "2m",
+    severity: "critical",
+    summary: "Callers of a service get too many 5xx errors.",
+    description: (l) =>
+      `Callers of ${l.destination_service_name} in ${l.destination_service_namespace} get 5xx for ${value.percentage} of their requests, measured at their proxies (threshold ${formatThreshold(t.serviceErrorRatio)}); errors their proxies generate (timeouts, overflow, failed connections) never reach the service's own metrics.`,
+    panel: panel.errorRate,
+    threshold: t.serviceErrorRatio,
+  }),
+  highServiceLatency: alert({
+    name: "HighServiceLatency",
+    expr: and(breaches(q.serviceLatencyP99(), t.serviceLatencyP99Ms), gt(serviceRequests, minimumTraffic.serviceRequestsPerSecond)),
+    for: "10m",
+    severity: "warning",
+    summary: "A service's p99 latency is above its objective.",
+    description: (l) =>
+      `p99 latency of ${l.destination_service_name} in ${l.destination_service_namespace} is ${value.fixed(0)} ms (objective ${formatThreshold(t.serviceLatencyP99Ms)}).`,
+    panel: panel.latencyP99,
+    threshold: t.serviceLatencyP99Ms,
+  }),
+  plaintextTrafficInMesh: alert({
+    name: "PlaintextTrafficInMesh",
+    expr: breaches(q.plaintextRequests(), t.plaintextRequestsPerSecond),
+    for: "5m",
+    severity: "warning",
+    summary: "A service receives requests without mutual TLS while STRICT mTLS is the rule.",
+    description: (l) =>
+      `${l.destination_service_name} in ${l.destination_service_namespace} receives ${value.humanize} plaintext requests/s; its PeerAuthentication is not STRICT.`,
+    panel: panel.mtlsStatus,
+    threshold: t.plaintextRequestsPerSecond,
+  }),
+  circuitBreakerTriggered: alert({
+    name: "CircuitBreakerTriggered",
+    expr: breaches(q.trippedClusters(), t.trippedClusters),
+    for: "1m",
+    // A breaker that opens and closes every scrape would otherwise page and resolve in a loop.
+    keepFiringFor: "5m",
+    severity: "warning",
+    summary: "An Envoy circuit breaker opened, overflowed requests or ejected a host.",
+    description: (l) =>
+      `Upstream cluster ${l.cluster_name} seen from namespace ${l.namespace} had an open circuit breaker, overflowed requests or an ejected host in the last 5 minutes; requests to it fail fast.`,
+    panel: panel.circuitBreakers,
+    threshold: t.trippedClusters,
+  }),
+  highRetryRate: alert({
+    name: "HighRetryRate",
+    expr: breaches(q.retryRatio({}, minimumTraffic.clusterRequestsPerSecond), t.retryRatio),
+    for: "3m",
+    severity: "warning",
+    summary: "Envoy retries too many upstream requests.",
+    description: (l) =>
+      `${value.percentage} of requests to upstream cluster ${l.cluster_name} from namespace ${l.namespace} are retries (threshold ${formatThreshold(t.retryRatio)}).`,
+    panel: panel.retryRate,
+    threshold: t.retryRatio,
+  }),
+  envoyClusterStatsMissing: alert({
+    name: "EnvoyClusterStatsMissing",
+    guards: "envoy-cluster-stats",
+    expr: absent(m.envoy_cluster_upstream_rq_total),
+    for: "15m",
+    severity: "warning",
+    summary: "Prometheus receives no Envoy cluster stats from the mesh.",
+    description: () =>
+      "No envoy_cluster_upstream_rq_total series for 15 minutes: the sidecars' proxyStatsMatcher inclusion is missing (Istio drops these stats by default) or the sidecars are not scraped, so CircuitBreakerTriggered and HighRetryRate cannot fire.",
+    panel: panel.circuitBreakers,
+  }),
+} as const;
+
 export const serviceMeshRules: RuleGroupDef = {
   name: "service-mesh",
   rateWindow: "5m",
   labels: { component: "service-mesh" },
   recordings: Object.values(meshRecordings),
-  alerts: [
-    alert({
-      name: "ServiceUnreachable",
-      expr: breaches(q.unreachableRatio({}, minimumTraffic.serviceRequestsPerSecond), t.unreachableRatio),
-      for: "1m",
-      severity: "critical",
-      summary: "Callers find no endpoint of a service: it is down.",
-      description: (l) =>
-        `${value.percentage} of the requests callers send to ${l.destination_service_name} in ${l.destination_service_namespace} get no endpoint (Envoy UH/UF/URX 503s, threshold ${formatThreshold(t.unreachableRatio)}): no ready pod, or none accepting connections.`,
-      panel: panel.errorRate,
-      threshold: t.unreachableRatio,
-    }),
-    alert({
-      name: "ServiceTrafficStopped",
-      expr: trafficStopped,
-      for: "3m",
-      severity: "warning",
-      summary: "A service that had traffic receives none.",
-      description: (l) =>
-        `${l.destination_service_name} in ${l.destination_service_namespace} received requests over the last hour and none for 5 minutes: its callers, route or ingress stopped sending (resolves by itself an hour after a planned shutdown).`,
-      panel: panel.requestRate,
-    }),
-    alert({
-      name: "HighServiceErrorRate",
-      expr: breaches(q.serviceErrorRatio({}, minimumTraffic.serviceRequestsPerSecond), t.serviceErrorRatio),
-      for: "2m",
-      severity: "critical",
-      summary: "A service answers too many requests with 5xx errors.",
-      description: (l) =>
-        `${l.destination_service_name} in ${l.destination_service_namespace} answers ${value.percentage} of its requests with 5xx, measured at its own proxy (threshold ${formatThreshold(t.serviceErrorRatio)}).`,
-      panel: panel.errorRate,
-      threshold: t.serviceErrorRatio,
-    }),
-    alert({
-      name: "ServiceErrorsSeenByCallers",
-      expr: breaches(q.callerErrorRatio({}, minimumTraffic.serviceRequestsPerSecond), t.serviceErrorRatio),
-      for: "2m",
-      severity: "critical",
-      summary: "Callers of a service get too many 5xx errors.",
-      description: (l) =>
-        `Callers of ${l.destination_service_name} in ${l.destination_service_namespace} get 5xx for ${value.percentage} of their requests, measured at their proxies (threshold ${formatThreshold(t.serviceErrorRatio)}); errors their proxies generate (timeouts, overflow, failed connections) never reach the service's own metrics.`,
-      panel: panel.errorRate,
-      threshold: t.serviceErrorRatio,
-    }),
-    alert({
-      name: "HighServiceLatency",
-      expr: and(breaches(q.serviceLatencyP99(), t.serviceLatencyP99Ms), gt(serviceRequests, minimumTraffic.serviceRequestsPerSecond)),
-      for: "10m",
-      severity: "warning",
-      summary: "A service's p99 latency is above its objective.",
-      description: (l) =>
-        `p99 latency of ${l.destination_service_name} in ${l.destination_service_namespace} is ${value.fixed(0)} ms (objective ${formatThreshold(t.serviceLatencyP99Ms)}).`,
-      panel: panel.latencyP99,
-      threshold: t.serviceLatencyP99Ms,
-    }),
-    alert({
-      name: "PlaintextTrafficInMesh",
-      expr: breaches(q.plaintextRequests(), t.plaintextRequestsPerSecond),
-      for: "5m",
-      severity: "warning",
-      summary: "A service receives requests without mutual TLS while STRICT mTLS is the rule.",
-      description: (l) =>
-        `${l.destination_service_name} in ${l.destination_service_namespace} receives ${value.humanize} plaintext requests/s; its PeerAuthentication is not STRICT.`,
-      panel: panel.mtlsStatus,
-      threshold: t.plaintextRequestsPerSecond,
-    }),
-    alert({
-      name: "CircuitBreakerTriggered",
-      expr: breaches(q.trippedClusters(), t.trippedClusters),
-      for: "1m",
-      // A breaker that opens and closes every scrape would otherwise page and resolve in a loop.
-      keepFiringFor: "5m",
-      severity: "warning",
-      summary: "An Envoy circuit breaker opened, overflowed requests or ejected a host.",
-      description: (l) =>
-        `Upstream cluster ${l.cluster_name} seen from namespace ${l.namespace} had an open circuit breaker, overflowed requests or an ejected host in the last 5 minutes; requests to it fail fast.`,
-      panel: panel.circuitBreakers,
-      threshold: t.trippedClusters,
-    }),
-    alert({
-      name: "HighRetryRate",
-      expr: breaches(q.retryRatio({}, minimumTraffic.clusterRequestsPerSecond), t.retryRatio),
-      for: "3m",
-      severity: "warning",
-      summary: "Envoy retries too many upstream requests.",
-      description: (l) =>
-        `${value.percentage} of requests to upstream cluster ${l.cluster_name} from namespace ${l.namespace} are retries (threshold ${formatThreshold(t.retryRatio)}).`,
-      panel: panel.retryRate,
-      threshold: t.retryRatio,
-    }),
-    alert({
-      name: "EnvoyClusterStatsMissing",
-      guards: "envoy-cluster-stats",
-      expr: absent(m.envoy_cluster_upstream_rq_total),
-      for: "15m",
-      severity: "warning",
-      summary: "Prometheus receives no Envoy cluster stats from the mesh.",
-      description: () =>
-        "No envoy_cluster_upstream_rq_total series for 15 minutes: the sidecars' proxyStatsMatcher inclusion is missing (Istio drops these stats by default) or the sidecars are not scraped, so CircuitBreakerTriggered and HighRetryRate cannot fire.",
-      panel: panel.circuitBreakers,
-    }),
-  ],
+  alerts: Object.values(meshAlerts),
 };
