@@ -72,16 +72,16 @@ export const apiGateway = dashboard({
     stat({
       title: "Kong Proxy Health",
       description:
-        "Kong nodes answering Prometheus's scrape (red at 0: KongDown), whether every Kong node reaches its datastore (1 = yes), active client connections, and upstream targets reported unhealthy by health checks.",
+        "Whether every Kong node reaches its datastore (1 = yes), active client connections, upstream targets reported unhealthy by health checks, and Kong nodes answering Prometheus's scrape (red at 0: KongDown).",
       unit: "short",
       targets: [
-        query(quantities.kongNodesUp(), { legend: () => "Kong nodes up", threshold: thresholds.kongNodesUp }),
         query(min(gauge(m.kong_datastore_reachable)), { legend: () => "datastore reachable", threshold: thresholds.kongDatastoreReachable }),
         query(sum(gauge(m.kong_nginx_connections_total, { state: "active" })), { legend: () => "active connections", threshold: null }),
         query(count(eq(gauge(m.kong_upstream_target_health, { state: "unhealthy" }), 1)), {
           legend: () => "unhealthy targets",
           threshold: thresholds.unhealthyUpstreamTargets,
         }),
+        query(quantities.kongNodesUp(), { legend: () => "Kong nodes up", threshold: thresholds.kongNodesUp }),
       ],
     }),
     timeSeries({

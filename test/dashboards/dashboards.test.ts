@@ -168,6 +168,7 @@ describe("thresholds drawn on panels are the alert constants", () => {
   const queryThresholds: [string, string, string, Threshold][] = [
     ["api-gateway", "Kong Proxy Health", "A", thresholds.kongDatastoreReachable],
     ["api-gateway", "Kong Proxy Health", "C", thresholds.unhealthyUpstreamTargets],
+    ["api-gateway", "Kong Proxy Health", "D", thresholds.kongNodesUp],
     ["events", "Kafka Broker Status", "A", thresholds.kafkaExpectedBrokers],
     ["events", "Kafka Broker Status", "B", thresholds.underReplicatedPartitions],
     ["events", "Kafka Broker Status", "C", thresholds.offlinePartitions],
