@@ -3,18 +3,10 @@
 import { metrics as m } from "../catalogue/metrics";
 import { quantities as q } from "../catalogue/quantities";
 import { thresholds as t } from "../catalogue/thresholds";
+import { apiGateway } from "../dashboards/api-gateway";
 import { alert, breaches, formatThreshold, recording, value, type RuleGroupDef } from "../src/kit/alert";
 import { absent, and, gauge, gt, rate, sum } from "../src/kit/promql";
 import { minimumTraffic } from "./traffic";
-
-const dashboardUid = "api-gateway";
-const panel = {
-  totalRequests: { dashboardUid, panelId: 1 },
-  rateLimiting: { dashboardUid, panelId: 4 },
-  authFailures: { dashboardUid, panelId: 7 },
-  proxyHealth: { dashboardUid, panelId: 8 },
-  cacheHitRate: { dashboardUid, panelId: 9 },
-} as const;
 
 /** Kong traffic per service and status code, without route/consumer cardinality. */
 export const gatewayRecordings = {
@@ -33,7 +25,7 @@ export const gatewayAlerts = {
     summary: "No Kong node answers: the API gateway is down.",
     description: () =>
       `No Kong node answers Prometheus's scrape (${value.raw} up): every API behind the gateway is unreachable from outside.`,
-    panel: panel.proxyHealth,
+    panel: apiGateway.ref.proxyHealth,
     threshold: t.kongNodesUp,
   }),
   highAuthenticationFailureRate: alert({
@@ -44,7 +36,7 @@ export const gatewayAlerts = {
     summary: "Kong rejects many requests as unauthenticated.",
     description: (l) =>
       `Kong answers ${value.humanize} requests/s to service ${l.service} with 401 (threshold ${formatThreshold(t.authFailuresPerSecond)}): expired JWTs, a rotated key or credential stuffing.`,
-    panel: panel.authFailures,
+    panel: apiGateway.ref.authFailures,
     threshold: t.authFailuresPerSecond,
   }),
   rateLimitThresholdReached: alert({
@@ -55,7 +47,7 @@ export const gatewayAlerts = {
     summary: "Kong rate limiting blocks requests.",
     description: (l) =>
       `Kong answers ${value.humanize} requests/s to service ${l.service} with 429 (threshold ${formatThreshold(t.rateLimitedPerSecond)}).`,
-    panel: panel.rateLimiting,
+    panel: apiGateway.ref.rateLimiting,
     threshold: t.rateLimitedPerSecond,
   }),
   lowCacheHitRate: alert({
@@ -66,7 +58,7 @@ export const gatewayAlerts = {
     summary: "The gateway cache serves too few responses.",
     description: (l) =>
       `Only ${value.percentage} of cacheable responses for service ${l.service} come from the proxy cache (threshold ${formatThreshold(t.cacheHitRatio)}).`,
-    panel: panel.cacheHitRate,
+    panel: apiGateway.ref.cacheHitRate,
     threshold: t.cacheHitRatio,
   }),
   kongDatastoreUnreachable: alert({
@@ -78,7 +70,7 @@ export const gatewayAlerts = {
     summary: "Kong cannot reach its PostgreSQL datastore.",
     description: () =>
       `A Kong node reports its datastore unreachable for over a minute (kong_datastore_reachable is ${value.raw}): configuration changes fail and uncached consumers and credentials cannot be loaded.`,
-    panel: panel.proxyHealth,
+    panel: apiGateway.ref.proxyHealth,
     threshold: t.kongDatastoreReachable,
   }),
   kongStatusMetricsMissing: alert({
@@ -91,7 +83,7 @@ export const gatewayAlerts = {
     summary: "Kong runs but reports no request metrics.",
     description: () =>
       "Kong answers scrapes but exposes no kong_http_requests_total for 15 minutes: the prometheus plugin is missing or its status_code_metrics option is off, so HighAuthenticationFailureRate and RateLimitThresholdReached cannot fire.",
-    panel: panel.totalRequests,
+    panel: apiGateway.ref.requests,
   }),
   gatewayCacheMetricsMissing: alert({
     name: "GatewayCacheMetricsMissing",
@@ -102,7 +94,7 @@ export const gatewayAlerts = {
     summary: "Kong runs but the platform's cache metric is missing.",
     description: () =>
       "Kong answers scrapes but no carbon_gateway_cache_responses_total series exists for 15 minutes: the platform's cache-logging plugin is not installed on the cached routes, so LowCacheHitRate cannot fire.",
-    panel: panel.cacheHitRate,
+    panel: apiGateway.ref.cacheHitRate,
   }),
 } as const;
 

@@ -3,6 +3,7 @@
 import { metrics as m } from "../catalogue/metrics";
 import { quantities as q } from "../catalogue/quantities";
 import { thresholds as t } from "../catalogue/thresholds";
+import { eventSystem } from "../dashboards/event-system";
 import { alert, breaches, formatThreshold, value, type RuleGroupDef } from "../src/kit/alert";
 import { absent, and, appearedAboveZero, changes, eq, gauge, gt, increase, or, rate, sum } from "../src/kit/promql";
 
@@ -40,7 +41,7 @@ export const eventAlerts = {
     summary: "A consumer group falls behind on a topic.",
     description: (l) =>
       `Consumer group ${l.consumergroup} is ${value.humanize} messages behind on topic ${l.topic} (threshold ${formatThreshold(t.consumerLagMessages)}).`,
-    panel: panel.consumerLag,
+    panel: eventSystem.ref.consumerLag,
     threshold: t.consumerLagMessages,
   }),
   failedEventDeliveries: alert({
@@ -53,7 +54,7 @@ export const eventAlerts = {
     summary: "Events fail to reach Kafka.",
     description: (l) =>
       `Producer ${l.producer} failed to deliver ${value.humanize} events to topic ${l.topic} in the last 5 minutes; those events are lost unless the service retries them.`,
-    panel: panel.failedDeliveries,
+    panel: eventSystem.ref.failedDeliveries,
     threshold: t.failedEventDeliveriesPerSecond,
   }),
   kafkaClusterDown: alert({
@@ -65,7 +66,7 @@ export const eventAlerts = {
     description: () =>
       `None of the ${formatThreshold(t.kafkaExpectedBrokers)} Kafka brokers answers Prometheus's scrape (${value.raw} up): producers cannot deliver events and consumers stand still.`,
     // The panel's "brokers up" is red below the expected count, 0 included.
-    panel: panel.brokerStatus,
+    panel: eventSystem.ref.brokerStatus,
   }),
   kafkaBrokerDown: alert({
     name: "KafkaBrokerDown",
@@ -76,7 +77,7 @@ export const eventAlerts = {
     summary: "A Kafka broker is down.",
     description: () =>
       `${value.raw} of ${formatThreshold(t.kafkaExpectedBrokers)} Kafka brokers answer Prometheus's scrape: a broker is down, restarting, or its metrics endpoint is unreachable.`,
-    panel: panel.brokerStatus,
+    panel: eventSystem.ref.brokerStatus,
     threshold: t.kafkaExpectedBrokers,
   }),
   kafkaUnderReplicatedPartitions: alert({
@@ -87,7 +88,7 @@ export const eventAlerts = {
     summary: "Kafka partitions are under-replicated.",
     description: (l) =>
       `Broker ${l.pod} leads ${value.raw} partitions with fewer in-sync replicas than replicas; one more broker loss can make them unavailable.`,
-    panel: panel.brokerStatus,
+    panel: eventSystem.ref.brokerStatus,
     threshold: t.underReplicatedPartitions,
   }),
   kafkaOfflinePartitions: alert({
@@ -97,7 +98,7 @@ export const eventAlerts = {
     severity: "critical",
     summary: "Kafka partitions have no leader.",
     description: () => `${value.raw} Kafka partitions have no active leader: producers and consumers of those partitions are blocked.`,
-    panel: panel.brokerStatus,
+    panel: eventSystem.ref.brokerStatus,
     threshold: t.offlinePartitions,
   }),
   kafkaExporterAbsent: alert({
@@ -110,7 +111,7 @@ export const eventAlerts = {
     summary: "Prometheus receives no metrics from kafka_exporter.",
     description: () =>
       "No kafka_brokers series for 10 minutes: kafka_exporter is down or not scraped, so HighConsumerLag cannot fire.",
-    panel: panel.brokerStatus,
+    panel: eventSystem.ref.brokerStatus,
   }),
   kafkaExporterStalled: alert({
     name: "KafkaExporterStalled",
@@ -121,7 +122,7 @@ export const eventAlerts = {
     summary: "The Kafka exporter serves frozen data.",
     description: () =>
       "Brokers take writes but no partition offset reported by kafka_exporter has moved for 5 minutes: its values are stale (hung Kafka client or metadata refresh), so consumer lag is not measured.",
-    panel: panel.consumerLag,
+    panel: eventSystem.ref.consumerLag,
   }),
   platformEventMetricsMissing: alert({
     name: "PlatformEventMetricsMissing",
@@ -132,7 +133,7 @@ export const eventAlerts = {
     summary: "No service reports platform event metrics.",
     description: () =>
       "No carbon_events_produced_total series for 15 minutes: the event-producer libraries are not exposing metrics or not scraped, so FailedEventDeliveries cannot fire.",
-    panel: panel.failedDeliveries,
+    panel: eventSystem.ref.failedDeliveries,
   }),
 } as const;
 

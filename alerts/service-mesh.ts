@@ -3,19 +3,10 @@
 import { metrics as m } from "../catalogue/metrics";
 import { quantities as q } from "../catalogue/quantities";
 import { thresholds as t } from "../catalogue/thresholds";
+import { serviceMesh } from "../dashboards/service-mesh";
 import { alert, breaches, formatThreshold, recording, value, type RuleGroupDef } from "../src/kit/alert";
 import { absent, and, bucketsOf, gt, increase, rate, sum, unless } from "../src/kit/promql";
 import { minimumTraffic } from "./traffic";
-
-const dashboardUid = "service-mesh";
-const panel = {
-  requestRate: { dashboardUid, panelId: 1 },
-  errorRate: { dashboardUid, panelId: 2 },
-  latencyP99: { dashboardUid, panelId: 3 },
-  mtlsStatus: { dashboardUid, panelId: 4 },
-  circuitBreakers: { dashboardUid, panelId: 5 },
-  retryRate: { dashboardUid, panelId: 8 },
-} as const;
 
 const byService = ["destination_service_namespace", "destination_service_name"] as const;
 
@@ -57,7 +48,7 @@ export const meshAlerts = {
     description: (l) =>
       `${value.percentage} of the requests callers send to ${l.destination_service_name} in ${l.destination_service_namespace} get no endpoint (Envoy UH/UF/URX 503s, threshold ${formatThreshold(t.unreachableRatio)}): no ready pod, or none accepting connections.`,
     // The panel shows the callers' error ratio (the unreachable share is part of it); no line for 50 %.
-    panel: panel.errorRate,
+    panel: serviceMesh.ref.errorRate,
   }),
   serviceTrafficStopped: alert({
     name: "ServiceTrafficStopped",
@@ -67,7 +58,7 @@ export const meshAlerts = {
     summary: "A service that had traffic receives none.",
     description: (l) =>
       `${l.destination_service_name} in ${l.destination_service_namespace} received requests over the last hour and none for 5 minutes: its callers, route or ingress stopped sending (resolves by itself an hour after a planned shutdown).`,
-    panel: panel.requestRate,
+    panel: serviceMesh.ref.requestRate,
   }),
   highServiceErrorRate: alert({
     name: "HighServiceErrorRate",
@@ -77,7 +68,7 @@ export const meshAlerts = {
     summary: "A service answers too many requests with 5xx errors.",
     description: (l) =>
       `${l.destination_service_name} in ${l.destination_service_namespace} answers ${value.percentage} of its requests with 5xx, measured at its own proxy (threshold ${formatThreshold(t.serviceErrorRatio)}).`,
-    panel: panel.errorRate,
+    panel: serviceMesh.ref.errorRate,
     threshold: t.serviceErrorRatio,
   }),
   serviceErrorsSeenByCallers: alert({
@@ -88,7 +79,7 @@ export const meshAlerts = {
     summary: "Callers of a service get too many 5xx errors.",
     description: (l) =>
       `Callers of ${l.destination_service_name} in ${l.destination_service_namespace} get 5xx for ${value.percentage} of their requests, measured at their proxies (threshold ${formatThreshold(t.serviceErrorRatio)}); errors their proxies generate (timeouts, overflow, failed connections) never reach the service's own metrics.`,
-    panel: panel.errorRate,
+    panel: serviceMesh.ref.errorRate,
     threshold: t.serviceErrorRatio,
   }),
   highServiceLatency: alert({
@@ -99,7 +90,7 @@ export const meshAlerts = {
     summary: "A service's p99 latency is above its objective.",
     description: (l) =>
       `p99 latency of ${l.destination_service_name} in ${l.destination_service_namespace} is ${value.fixed(0)} ms (objective ${formatThreshold(t.serviceLatencyP99Ms)}).`,
-    panel: panel.latencyP99,
+    panel: serviceMesh.ref.latencyP99,
     threshold: t.serviceLatencyP99Ms,
   }),
   plaintextTrafficInMesh: alert({
@@ -110,7 +101,7 @@ export const meshAlerts = {
     summary: "A service receives requests without mutual TLS while STRICT mTLS is the rule.",
     description: (l) =>
       `${l.destination_service_name} in ${l.destination_service_namespace} receives ${value.humanize} plaintext requests/s; its PeerAuthentication is not STRICT.`,
-    panel: panel.mtlsStatus,
+    panel: serviceMesh.ref.mtlsStatus,
     threshold: t.plaintextRequestsPerSecond,
   }),
   circuitBreakerTriggered: alert({
@@ -123,7 +114,7 @@ export const meshAlerts = {
     summary: "An Envoy circuit breaker opened, overflowed requests or ejected a host.",
     description: (l) =>
       `Upstream cluster ${l.cluster_name} seen from namespace ${l.namespace} had an open circuit breaker, overflowed requests or an ejected host in the last 5 minutes; requests to it fail fast.`,
-    panel: panel.circuitBreakers,
+    panel: serviceMesh.ref.circuitBreakers,
     threshold: t.trippedClusters,
   }),
   highRetryRate: alert({
@@ -134,7 +125,7 @@ export const meshAlerts = {
     summary: "Envoy retries too many upstream requests.",
     description: (l) =>
       `${value.percentage} of requests to upstream cluster ${l.cluster_name} from namespace ${l.namespace} are retries (threshold ${formatThreshold(t.retryRatio)}).`,
-    panel: panel.retryRate,
+    panel: serviceMesh.ref.retryRate,
     threshold: t.retryRatio,
   }),
   envoyClusterStatsMissing: alert({
@@ -146,7 +137,7 @@ export const meshAlerts = {
     summary: "Prometheus receives no Envoy cluster stats from the mesh.",
     description: () =>
       "No envoy_cluster_upstream_rq_total series for 15 minutes: the sidecars' proxyStatsMatcher inclusion is missing (Istio drops these stats by default) or the sidecars are not scraped, so CircuitBreakerTriggered and HighRetryRate cannot fire.",
-    panel: panel.circuitBreakers,
+    panel: serviceMesh.ref.circuitBreakers,
   }),
 } as const;
 

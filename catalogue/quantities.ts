@@ -2,10 +2,9 @@
 // user opens from an alert's dashboard_url drawing exactly what the alert evaluated.
 
 import { deployment, type ScrapeSelector } from "../build.config";
-import { metrics as m } from "./metrics";
+import { metrics as m, upstreamNamespace } from "./metrics";
 import {
   clampMin,
-  constant,
   count,
   eq,
   gauge,
@@ -16,6 +15,7 @@ import {
   maxOverTime,
   notEqual,
   or,
+  orZero,
   rate,
   ratio,
   sum,
@@ -39,15 +39,19 @@ const noEndpointFlags = matches(".*(UH|UF|URX).*");
 const byService = { by: ["destination_service_namespace", "destination_service_name"] } as const;
 
 /** Scrape targets of a job that answered their last scrape, 0 when none (or none exist). */
-const targetsUp = (selector: ScrapeSelector) => or(count(eq(gauge(m.up, selector), 1)), constant(0));
+const targetsUp = (selector: ScrapeSelector) => orZero(count(eq(gauge(m.up, selector), 1)));
 
 /**
- * Filters a dashboard adds (e.g. `$namespace`); rules pass none. Keys are the label the
- * filter applies to, so quantities stay usable in both places.
+ * Filters a dashboard adds (e.g. `$namespace`); rules pass none. `namespace` is the receiving
+ * service's namespace: `destination_service_namespace` on Istio metrics, the upstream service's
+ * namespace in `cluster_name` on Envoy cluster stats (not their `namespace` label, the caller's).
  */
 export interface MeshScope {
   readonly namespace?: LabelMatch;
 }
+
+/** Envoy cluster stats of upstream services in the scope's namespace. */
+const upstreamScope = (scope: MeshScope) => ({ cluster_name: scope.namespace && upstreamNamespace(scope.namespace) });
 
 export const quantities = {
   /** Share of 5xx responses per destination service, as the service's own proxy reports them. */
@@ -99,7 +103,7 @@ export const quantities = {
    * only through the window's maximum.
    */
   trippedClusters: (scope: MeshScope = {}) => {
-    const where = { namespace: scope.namespace };
+    const where = upstreamScope(scope);
     return count(
       or(
         or(
@@ -121,8 +125,8 @@ export const quantities = {
   /** Retries as a share of upstream requests, per cluster. */
   retryRatio: (scope: MeshScope = {}, minRequestsPerSecond = 0) =>
     ratio(
-      sum(rate(m.envoy_cluster_upstream_rq_retry, { namespace: scope.namespace }), { by: ["namespace", "cluster_name"] }),
-      sum(rate(m.envoy_cluster_upstream_rq_total, { namespace: scope.namespace }), { by: ["namespace", "cluster_name"] }),
+      sum(rate(m.envoy_cluster_upstream_rq_retry, upstreamScope(scope)), { by: ["namespace", "cluster_name"] }),
+      sum(rate(m.envoy_cluster_upstream_rq_total, upstreamScope(scope)), { by: ["namespace", "cluster_name"] }),
       { minDenominator: minRequestsPerSecond },
     ),
 

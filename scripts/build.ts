@@ -4,8 +4,9 @@
 import { relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { BuildError } from "../src/build/output";
-import { runBuild } from "../src/build/run";
+import { BuildError } from "../src/model/output";
+import { runBuild } from "../src/pipeline/run";
+import { platformInput } from "./platform";
 
 const defaultOut = fileURLToPath(new URL("../out", import.meta.url));
 
@@ -20,7 +21,7 @@ async function main(): Promise<number> {
   }
   const started = performance.now();
   try {
-    const { counts, files } = await runBuild(outDir);
+    const { counts, files } = await runBuild(outDir, platformInput);
     const ms = Math.round(performance.now() - started);
     console.log(
       `built ${counts.dashboards} dashboards (${counts.panels} panels), ${counts.alerts} alerts, ${counts.recordings} recording rules: ${files.length} files in ${relative(process.cwd(), outDir) || "."}/ (${ms} ms)`,

@@ -2,17 +2,13 @@
 // template labels the expression really keeps. Two compilers read these definitions:
 // src/compile/prometheus-rules.ts (PrometheusRule + rule files) and src/compile/grafana-alerts.ts.
 
+import type { PanelRef } from "./dashboard";
 import { comparisonOperator, type Threshold } from "./threshold";
 import { formatNumber, gt, gte, lt, renderLabelTemplate, type Duration, type LabelRefs, type Vector } from "./promql";
 
-export type Severity = "critical" | "warning" | "info";
-export const severities: readonly Severity[] = ["critical", "warning", "info"];
-
-/** The dashboard panel that shows the alert's quantity (`/d/<uid>?viewPanel=<id>`). */
-export interface PanelRef {
-  readonly dashboardUid: string;
-  readonly panelId: number;
-}
+import type { AlertSeverity } from "../model/alert";
+export { severities } from "../model/alert";
+export type Severity = AlertSeverity;
 
 export const defaultGrafanaUrl = "https://grafana.254carbon.com";
 export const runbookBaseUrl = "https://github.com/254carbon/observability/blob/main/docs/runbooks.md";
@@ -41,6 +37,7 @@ interface AlertFields<L extends string> {
   readonly summary: string;
   /** Templated with the expression's labels. */
   readonly description: (labels: LabelRefs<L>) => string;
+  /** The panel that shows the alert's quantity: `<dashboard>.ref.<panel key>`. */
   readonly panel: PanelRef;
   /** The shared constant the expression compares against, when there is one. */
   readonly threshold?: Threshold;
@@ -96,7 +93,7 @@ export type AnyRecording = RecordingDef<string>;
 
 /** Declares a recording rule; its `series` is the cheap stand-in for `expr` in other queries. */
 export function recording<L extends string>(record: string, expr: Vector<L>, labels?: Readonly<Record<string, string>>): RecordingDef<L> {
-  const series: Vector<L> = { kind: "vector", binary: false, render: () => record };
+  const series: Vector<L> = { kind: "vector", binary: false, render: () => record, reads: expr.reads };
   return { record, expr, labels, series };
 }
 

@@ -8,7 +8,7 @@ import { deployment } from "../../build.config";
 import { ruleGroups } from "../../alerts/index";
 import { allMetrics, type SourceId } from "../../catalogue/metrics";
 import { dashboardUrlFor } from "../../src/kit/alert";
-import { seriesNames } from "../../src/kit/metric";
+import { seriesNames } from "../../src/model/metric";
 import { incidentsDoc } from "./doc";
 import { healthy, platformSeriesOf } from "./platform";
 import { firedAlerts, runScenarios, timeToDetect, type Timeline } from "./run";

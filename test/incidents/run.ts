@@ -15,7 +15,7 @@ import { ruleGroups } from "../../alerts/index";
 import { sourceIds, type SourceId } from "../../catalogue/metrics";
 import { compilePrometheusRules } from "../../src/compile/prometheus-rules";
 import { rulesForDeployment } from "../../src/kit/alert";
-import { parseDuration } from "../../src/kit/duration";
+import { parseDuration } from "../../src/model/duration";
 import { requireTool } from "../support/prometheus";
 import { platformSeriesOf } from "./platform";
 import type { Scenario } from "./scenarios";

@@ -2,7 +2,7 @@
 // promtool's `input_series` notation. Time `t` is seconds since the scenario starts; a sample
 // function returns undefined while the series does not exist (target gone, stats switched off).
 
-import type { AnyMetric, CounterMetric, GaugeMetric, HistogramMetric, LabelOf } from "../../src/kit/metric";
+import type { AnyMetric, CounterMetric, GaugeMetric, HistogramMetric, LabelOf } from "../../src/model/metric";
 
 /** Prometheus's scrape interval in the scenarios (kube-prometheus-stack's default). */
 export const SCRAPE_SECONDS = 30;

@@ -6,8 +6,9 @@ import { lintDashboard } from "../../src/lint/dashboard";
 import { lintQuery } from "../../src/lint/promql/lint";
 import { defaultOptions } from "../../src/lint/options";
 import { lintRuleGroups, readRuleGroups, RuleFileError } from "../../src/lint/rules-file";
+import { allMetrics } from "../../catalogue/metrics";
 
-const options = defaultOptions();
+const options = defaultOptions(allMetrics);
 
 const VALID = [
   'sum by (destination_service_name) (rate(istio_requests_total{reporter="destination", response_code=~"5.."}[$__rate_interval]))',
@@ -32,8 +33,8 @@ describe("robustness", () => {
   it("never throws on random strings or mutated queries, in either mode", () => {
     fc.assert(
       fc.property(fc.oneof(fc.string({ maxLength: 200 }), fc.string({ unit: "binary", maxLength: 100 }), mutated), fc.boolean(), (q, dash) => {
-        const r = lintQuery(q, { mode: dash ? "dashboard" : "rule", own: true }, options);
-        expect(r.findings.every((f) => f.rule !== "internal")).toBe(true);
+        const r = lintQuery(q, { mode: dash ? "dashboard" : "rule", profile: "own" }, options);
+        expect(r.findings.filter((f) => f.rule.id === "internal")).toEqual([]);
       }),
       { numRuns: 2000 },
     );
@@ -46,8 +47,8 @@ describe("robustness", () => {
     );
     fc.assert(
       fc.property(fc.oneof(fc.jsonValue(), fc.record({ uid: fc.jsonValue(), panels: fc.array(panelish), templating: fc.jsonValue(), rows: fc.jsonValue() }, { requiredKeys: [] })), (json) => {
-        const findings = lintDashboard(json, { file: "x.json", own: true }, options);
-        expect(findings.every((f) => f.rule !== "internal")).toBe(true);
+        const findings = lintDashboard(json, { file: "x.json", profile: "own" }, options);
+        expect(findings.filter((f) => f.rule === "internal")).toEqual([]);
       }),
       { numRuns: 1000 },
     );
@@ -56,8 +57,8 @@ describe("robustness", () => {
   it("never throws on random rule groups", () => {
     fc.assert(
       fc.property(fc.jsonValue(), (groups) => {
-        const findings = lintRuleGroups([{ groups: Array.isArray(groups) ? groups : [groups], origin: "rules" }], "r.yaml", true, options);
-        expect(findings.every((f) => f.rule !== "internal")).toBe(true);
+        const findings = lintRuleGroups([{ groups: Array.isArray(groups) ? groups : [groups], origin: "rules" }], "r.yaml", "own", options);
+        expect(findings.filter((f) => f.rule === "internal")).toEqual([]);
       }),
       { numRuns: 500 },
     );
@@ -80,12 +81,12 @@ describe("robustness", () => {
   it("handles 5,000 nested parentheses quickly", () => {
     const start = performance.now();
     const deep = `${"(".repeat(5000)}kong_datastore_reachable${")".repeat(5000)}`;
-    const r = lintQuery(deep, { mode: "rule", own: true }, options);
-    expect(r.findings.map((f) => f.rule)).toEqual(["syntax"]);
+    const r = lintQuery(deep, { mode: "rule", profile: "own" }, options);
+    expect(r.findings.map((f) => f.rule.id)).toEqual(["syntax"]);
     const nested = `${"sum(".repeat(300)}kong_datastore_reachable${")".repeat(300)}`;
-    expect(lintQuery(nested, { mode: "rule", own: true }, options).findings).toEqual([]);
+    expect(lintQuery(nested, { mode: "rule", profile: "own" }, options).findings).toEqual([]);
     const deeper = `${"abs(".repeat(900)}kong_datastore_reachable${")".repeat(900)}`;
-    expect(lintQuery(deeper, { mode: "rule", own: true }, options).findings.map((f) => f.rule)).toEqual(["too-complex"]);
+    expect(lintQuery(deeper, { mode: "rule", profile: "own" }, options).findings.map((f) => f.rule.id)).toEqual(["too-complex"]);
     expect(performance.now() - start).toBeLessThan(10_000);
   });
 
@@ -104,7 +105,7 @@ describe("robustness", () => {
     const size = JSON.stringify(dashboard).length;
     expect(size).toBeGreaterThan(1_000_000);
     const start = performance.now();
-    const findings = lintDashboard(dashboard, { file: "big.json", own: true }, options);
+    const findings = lintDashboard(dashboard, { file: "big.json", profile: "own" }, options);
     expect(findings).toEqual([]);
     expect(performance.now() - start).toBeLessThan(10_000);
   });
