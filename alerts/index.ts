@@ -9,3 +9,4 @@ export const ruleGroups: RuleGroupDef[] = [serviceMeshRules, apiGatewayRules, ev
 
 /** Every alert by key, for definitions that refer to alerts (inhibitions, incident scenarios). */
 export { meshAlerts, gatewayAlerts, eventAlerts };
+export { inhibitions } from "./inhibitions";

@@ -17,21 +17,18 @@ export function panelOf(alert: AnyAlert): string {
 const minutes = (seconds: number) => `${Number((seconds / 60).toFixed(1))} min`;
 const cell = (text: string) => text.replace(/\|/g, "\\|").replace(/\n/g, " ");
 
-export function incidentsDoc(scenarios: readonly Scenario[], timelines: ReadonlyMap<string, Timeline>, inhibitedBy?: (s: Scenario) => ReadonlyMap<string, readonly string[]>): string {
+export function incidentsDoc(scenarios: readonly Scenario[], timelines: ReadonlyMap<string, Timeline>): string {
   const rows = scenarios.map((s) => {
     const timeline = timelines.get(s.id);
     if (!timeline) throw new Error(`no timeline for scenario ${s.id}`);
     const fires = s.fires.length
       ? s.fires.map((d) => {
           const ttd = timeToDetect(timeline, d.alert.name, d.labels);
-          return `**${d.alert.name}** (${d.alert.severity}): ${ttd === undefined ? "not detected" : minutes(ttd)} (target ≤ ${d.withinMinutes} min)<br>panel: ${panelOf(d.alert)}`;
+          const inhibited = d.inhibitedBy ? ` (inhibited by ${d.inhibitedBy.name} in Alertmanager)` : "";
+          return `**${d.alert.name}** (${d.alert.severity}): ${ttd === undefined ? "not detected" : minutes(ttd)} (target ≤ ${d.withinMinutes} min)${inhibited}<br>panel: ${panelOf(d.alert)}`;
         })
       : ["nothing fires"];
-    const inhibited = inhibitedBy?.(s);
-    const also = (s.consequences ?? []).map((c) => {
-      const by = inhibited?.get(c.alert.name);
-      return `${c.alert.name}: ${c.why}${by?.length ? ` (inhibited by ${by.join(", ")})` : ""}`;
-    });
+    const also = (s.consequences ?? []).map((c) => `${c.alert.name}: ${c.why}${c.inhibitedBy ? ` (inhibited by ${c.inhibitedBy.name})` : ""}`);
     return `| ${cell(s.title)} | ${cell(s.incident)} | ${fires.join("<br>")} | ${also.length ? cell(also.join("; ")) : "-"} |`;
   });
   return [
@@ -41,7 +38,8 @@ export function incidentsDoc(scenarios: readonly Scenario[], timelines: Readonly
     "Each incident is a scenario of realistic series (healthy traffic, then the incident from its onset)",
     "run through `promtool test rules` on the compiled rules. Time to detect is measured: from the onset",
     "to the first rule evaluation (every 30 s, scrapes every 30 s) where the alert fires. Every alert not",
-    "listed for an incident stayed silent through it.",
+    "listed for an incident stayed silent through it. \"Inhibited\" is checked on a real Alertmanager loaded",
+    "with the build's `inhibit_rules` (out/alertmanager/inhibit-rules.yaml), fed each incident's firing alerts.",
     "",
     "| incident | what happens | alert(s) that must fire: measured time to detect, and the panel they open | may also fire (why) |",
     "|---|---|---|---|",

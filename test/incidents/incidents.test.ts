@@ -3,7 +3,8 @@
 // where absent sources get no guard), and every alert catches at least one incident.
 
 import { readFileSync } from "node:fs";
-import { beforeAll, describe, expect, it } from "vitest";
+import { parse, stringify } from "yaml";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { deployment } from "../../build.config";
 import { ruleGroups } from "../../alerts/index";
 import { allMetrics, type SourceId } from "../../catalogue/metrics";
@@ -11,7 +12,11 @@ import { dashboardUrlFor } from "../../src/kit/alert";
 import { seriesNames } from "../../src/model/metric";
 import { incidentsDoc } from "./doc";
 import { healthy, platformSeriesOf } from "./platform";
-import { firedAlerts, runScenarios, timeToDetect, type Timeline } from "./run";
+import { deployedFor, firedAlerts, firingAtEnd, runScenarios, timeToDetect, type Timeline } from "./run";
+import { inhibitions } from "../../alerts/index";
+import { compileInhibitions, INHIBIT_RULES_PATH } from "../../src/compile/inhibitions";
+import { inhibitionsForDeployment } from "../../src/kit/inhibition";
+import { amtoolCheckConfig, getAlerts, postAlerts, startAlertmanager, type RunningAlertmanager } from "../support/alertmanager";
 import { deployedBaseline, healthyBaseline, scenarios, type Scenario } from "./scenarios";
 
 const absentSources = (Object.entries(deployment.sources) as [SourceId, boolean][]).filter(([, on]) => !on).map(([id]) => id);
@@ -105,4 +110,76 @@ describe("coverage", () => {
   it("docs/incidents.md is generated from the scenarios (run `npm run docs` when this fails)", () => {
     expect(readFileSync(new URL("../../docs/incidents.md", import.meta.url), "utf8")).toBe(incidentsDoc(scenarios, timelines));
   });
+});
+
+// The inhibitions as the scenarios' deployment (everything deployed) compiles them, in an
+// alertmanager.yml with one do-nothing receiver: what a real Alertmanager loads.
+const fragment = compileInhibitions(inhibitionsForDeployment(inhibitions, deployedFor()), { namespace: "monitoring", labels: {} });
+const alertmanagerYml = () => {
+  const file = fragment.files.find((f) => f.path === INHIBIT_RULES_PATH);
+  if (!file) throw new Error(`no ${INHIBIT_RULES_PATH} compiled: ${JSON.stringify(fragment.problems)}`);
+  return stringify({ route: { receiver: "null" }, receivers: [{ name: "null" }], ...(parse(file.content) as object) });
+};
+
+describe("Alertmanager inhibitions", () => {
+  let am: RunningAlertmanager | undefined;
+  afterAll(async () => am?.stop());
+
+  it("compile without problems, and amtool check-config accepts them", () => {
+    expect(fragment.problems).toEqual([]);
+    const run = amtoolCheckConfig(alertmanagerYml());
+    expect(run.output).toMatch(/SUCCESS/);
+    expect(run.output).toContain(` - ${inhibitionsForDeployment(inhibitions, deployedFor()).length} inhibit rules`);
+    expect(run.status, run.output).toBe(0);
+  });
+
+  /** What each scenario says about the alerts firing at its end: inhibited by whom, or not at all. */
+  const intended = (s: Scenario) => new Map([...s.fires, ...(s.consequences ?? [])].map((x) => [x.alert.name, x.inhibitedBy?.name ?? null]));
+
+  it("a real Alertmanager inhibits exactly what each incident intends, from its firing alerts", async () => {
+    am = await startAlertmanager(alertmanagerYml());
+    const url = am.url;
+    let checked = 0;
+    for (const s of [...scenarios, healthyBaseline]) {
+      const firing = firingAtEnd(timeline(s));
+      const startsAt = new Date().toISOString();
+      const window = (endsAt: number) => firing.map((a) => ({ labels: a.labels, startsAt, endsAt: new Date(endsAt).toISOString() }));
+      await postAlerts(url, window(Date.now() + 3_600_000));
+      const expected = new Map(firing.map((a) => [a.alertname, intended(s).get(a.alertname) ?? null]));
+      // The inhibitor learns of new sources asynchronously: read until the answer settles.
+      let actual = new Map<string, string | null>();
+      for (let attempt = 0; attempt < 50; attempt++) {
+        const alerts = await getAlerts(url);
+        const byFingerprint = new Map(alerts.map((a) => [a.fingerprint, a.labels.alertname ?? "?"]));
+        actual = new Map(alerts.map((a) => [a.labels.alertname ?? "?", a.status.inhibitedBy.map((f) => byFingerprint.get(f) ?? f).join(",") || null]));
+        if (alerts.length === firing.length && JSON.stringify([...actual].sort()) === JSON.stringify([...expected].sort())) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      expect([...actual].sort(), s.id).toEqual([...expected].sort());
+      checked++;
+      // Resolve them, and wait until none is active, before the next incident.
+      await new Promise((r) => setTimeout(r, 5));
+      await postAlerts(url, window(Date.now()));
+      for (let attempt = 0; attempt < 50 && (await getAlerts(url)).length; attempt++) await new Promise((r) => setTimeout(r, 100));
+      expect(await getAlerts(url)).toEqual([]);
+    }
+    expect(checked).toBe(scenarios.length + 1);
+  }, 120_000);
+
+  it("without the cluster-down inhibition, the same Alertmanager lets the consequences of a Kafka outage through", async () => {
+    const kept = inhibitionsForDeployment(inhibitions, deployedFor()).filter((d) => d.source.name !== "KafkaClusterDown");
+    const file = compileInhibitions(kept, { namespace: "monitoring", labels: {} }).files.find((f) => f.path === INHIBIT_RULES_PATH)!;
+    const broken = await startAlertmanager(stringify({ route: { receiver: "null" }, receivers: [{ name: "null" }], ...(parse(file.content) as object) }));
+    try {
+      const outage = scenarios.find((s) => s.id === "kafka-cluster-down")!;
+      const startsAt = new Date().toISOString();
+      const endsAt = new Date(Date.now() + 3_600_000).toISOString();
+      await postAlerts(broken.url, firingAtEnd(timeline(outage)).map((a) => ({ labels: a.labels, startsAt, endsAt })));
+      await new Promise((r) => setTimeout(r, 500));
+      const brokerDown = (await getAlerts(broken.url)).find((a) => a.labels.alertname === "KafkaBrokerDown");
+      expect(brokerDown?.status.inhibitedBy).toEqual([]);
+    } finally {
+      await broken.stop();
+    }
+  }, 60_000);
 });

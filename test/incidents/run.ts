@@ -61,7 +61,7 @@ export function firingAtEnd(timeline: Timeline): readonly FiringAlert[] {
   return timeline.firing.get(timeline.scenario.minutes * 60) ?? [];
 }
 
-const deployedFor = (absent: readonly SourceId[] = []): Record<SourceId, boolean> =>
+export const deployedFor = (absent: readonly SourceId[] = []): Record<SourceId, boolean> =>
   Object.fromEntries(sourceIds.map((id) => [id, !absent.includes(id)])) as Record<SourceId, boolean>;
 
 const formatSeconds = (s: number) => `${Math.floor(s / 60)}m${s % 60 ? `${s % 60}s` : ""}`;

@@ -18,12 +18,16 @@ export interface Detection {
   readonly labels?: Readonly<Record<string, string>>;
   /** What its description must say. */
   readonly description?: RegExp;
+  /** The alert whose Alertmanager inhibition keeps it from notifying while both fire. */
+  readonly inhibitedBy?: AnyAlert;
 }
 
 export interface Consequence {
   readonly alert: AnyAlert;
-  /** Why it fires too; the Alertmanager inhibitions decide whether anyone is paged for it. */
+  /** Why it fires too. */
   readonly why: string;
+  /** The alert whose Alertmanager inhibition keeps it from notifying, if any. */
+  readonly inhibitedBy?: AnyAlert;
 }
 
 export interface Scenario {
@@ -74,7 +78,7 @@ export const scenarios: readonly Scenario[] = [
       "ingestion-api's pods crash-loop: no endpoint is ready. Callers' sidecars answer every request with 503 UH themselves; nothing reaches a destination proxy, whose series vanish with the pods.",
     change: (p, at) => withService(p, "ingestion-api", () => ({ endpoints: at(true, false) })),
     fires: [{ alert: mesh.serviceUnreachable, withinMinutes: 5, labels: ingestion }],
-    consequences: [{ alert: mesh.serviceErrorsSeenByCallers, why: "every request the callers send fails with 503" }],
+    consequences: [{ alert: mesh.serviceErrorsSeenByCallers, why: "every request the callers send fails with 503", inhibitedBy: mesh.serviceUnreachable }],
   }),
   scenario({
     id: "traffic-stopped",
@@ -95,7 +99,7 @@ export const scenarios: readonly Scenario[] = [
     change: (p, at) => withService(p, "ingestion-api", () => ({ appErrorRatio: at(0.002, 0.06) })),
     fires: [
       { alert: mesh.highServiceErrorRate, withinMinutes: 7, labels: ingestion },
-      { alert: mesh.serviceErrorsSeenByCallers, withinMinutes: 7, labels: ingestion },
+      { alert: mesh.serviceErrorsSeenByCallers, withinMinutes: 7, labels: ingestion, inhibitedBy: mesh.highServiceErrorRate },
     ],
   }),
   scenario({
@@ -227,7 +231,9 @@ export const scenarios: readonly Scenario[] = [
       },
     }),
     fires: [{ alert: e.kafkaBrokerDown, withinMinutes: 5, description: /^2 of 3 Kafka brokers/ }],
-    consequences: [{ alert: e.kafkaUnderReplicatedPartitions, why: "partitions the dead broker replicated are under-replicated on the others" }],
+    consequences: [
+      { alert: e.kafkaUnderReplicatedPartitions, why: "partitions the dead broker replicated are under-replicated on the others", inhibitedBy: e.kafkaBrokerDown },
+    ],
   }),
   scenario({
     id: "kafka-cluster-down",
@@ -241,9 +247,9 @@ export const scenarios: readonly Scenario[] = [
     }),
     fires: [{ alert: e.kafkaClusterDown, withinMinutes: 5 }],
     consequences: [
-      { alert: e.kafkaBrokerDown, why: "no broker answers, so fewer than expected do" },
-      { alert: e.kafkaExporterAbsent, why: "kafka_exporter went with the cluster" },
-      { alert: e.failedEventDeliveries, why: "producers cannot deliver anything" },
+      { alert: e.kafkaBrokerDown, why: "no broker answers, so fewer than expected do", inhibitedBy: e.kafkaClusterDown },
+      { alert: e.kafkaExporterAbsent, why: "kafka_exporter went with the cluster", inhibitedBy: e.kafkaClusterDown },
+      { alert: e.failedEventDeliveries, why: "producers cannot deliver anything", inhibitedBy: e.kafkaClusterDown },
     ],
   }),
   scenario({
