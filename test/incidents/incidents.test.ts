@@ -16,7 +16,7 @@ import { deployedFor, firedAlerts, firingAtEnd, runScenarios, timeToDetect, type
 import { inhibitions } from "../../alerts/index";
 import { compileInhibitions, INHIBIT_RULES_PATH } from "../../src/compile/inhibitions";
 import { inhibitionsForDeployment } from "../../src/kit/inhibition";
-import { amtoolCheckConfig, getAlerts, postAlerts, startAlertmanager, type RunningAlertmanager } from "../support/alertmanager";
+import { amtoolCheckConfig, getAlerts, postAlerts, startAlertmanager } from "../support/alertmanager";
 import { deployedBaseline, healthyBaseline, scenarios, type Scenario } from "./scenarios";
 
 const absentSources = (Object.entries(deployment.sources) as [SourceId, boolean][]).filter(([, on]) => !on).map(([id]) => id);
@@ -122,7 +122,7 @@ const alertmanagerYml = () => {
 };
 
 describe("Alertmanager inhibitions", () => {
-  let am: RunningAlertmanager | undefined;
+  let am: Awaited<ReturnType<typeof startAlertmanager>> | undefined;
   afterAll(async () => am?.stop());
 
   it("compile without problems, and amtool check-config accepts them", () => {

@@ -2,11 +2,11 @@
 // configuration, and a real server on 127.0.0.1, a free port and a temporary storage directory.
 // Missing binaries fail the test with the install hint; they are never a reason to skip.
 
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { freePort, requireTool, type ToolRun } from "./prometheus";
+import { requireTool, startLoopbackServer, type LoopbackServer, type ToolRun } from "./prometheus";
 
 export const ALERTMANAGER_INSTALL_HINT = "apt-get install -y prometheus-alertmanager";
 
@@ -32,65 +32,18 @@ export function amtoolCheckConfig(config: string): ToolRun {
   }
 }
 
-export interface RunningAlertmanager {
-  readonly url: string;
-  /** Stops the server and removes its directory; safe to call twice. */
-  readonly stop: () => Promise<void>;
-}
-
-/** Starts Alertmanager with `config`, clustering off, and waits until it is ready. */
-export async function startAlertmanager(config: string, readyTimeoutMs = 30_000): Promise<RunningAlertmanager> {
-  const binary = alertmanagerTool("prometheus-alertmanager");
+/** Starts Alertmanager with `config` on 127.0.0.1, clustering off, and waits until it is ready. */
+export function startAlertmanager(config: string): Promise<LoopbackServer> {
   const dir = mkdtempSync(join(tmpdir(), "alertmanager-"));
-  let child: ChildProcess | undefined;
-  let log = "";
-  const onExit = () => child?.kill("SIGKILL");
-  const stop = async () => {
-    process.off("exit", onExit);
-    if (child && child.exitCode === null && child.signalCode === null) {
-      const exited = new Promise<void>((resolve) => child!.once("exit", () => resolve()));
-      child.kill("SIGTERM");
-      const timer = setTimeout(() => child?.kill("SIGKILL"), 5000);
-      await exited;
-      clearTimeout(timer);
-    }
-    rmSync(dir, { recursive: true, force: true });
-  };
-  try {
-    writeFileSync(join(dir, "alertmanager.yml"), config);
-    const port = await freePort();
-    child = spawn(
-      binary,
-      [
-        `--config.file=${join(dir, "alertmanager.yml")}`,
-        `--storage.path=${join(dir, "data")}`,
-        `--web.listen-address=127.0.0.1:${port}`,
-        // An empty address turns the HA cluster (gossip on 0.0.0.0:9094) off.
-        "--cluster.listen-address=",
-        "--log.level=warn",
-      ],
-      { stdio: ["ignore", "pipe", "pipe"] },
-    );
-    process.on("exit", onExit);
-    child.stdout?.on("data", (d: Buffer) => (log += d.toString()));
-    child.stderr?.on("data", (d: Buffer) => (log += d.toString()));
-    const url = `http://127.0.0.1:${port}`;
-    const deadline = Date.now() + readyTimeoutMs;
-    for (;;) {
-      if (child.exitCode !== null) throw new Error(`alertmanager exited with ${child.exitCode}:\n${log}`);
-      try {
-        if ((await fetch(`${url}/-/ready`)).ok) break;
-      } catch {
-        // Not listening yet.
-      }
-      if (Date.now() > deadline) throw new Error(`alertmanager not ready after ${readyTimeoutMs} ms:\n${log}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    return { url, stop };
-  } catch (e) {
-    await stop();
-    throw e;
-  }
+  writeFileSync(join(dir, "alertmanager.yml"), config);
+  return startLoopbackServer(alertmanagerTool("prometheus-alertmanager"), dir, (port) => [
+    `--config.file=${join(dir, "alertmanager.yml")}`,
+    `--storage.path=${join(dir, "data")}`,
+    `--web.listen-address=127.0.0.1:${port}`,
+    // An empty address turns the HA cluster (gossip on 0.0.0.0:9094) off.
+    "--cluster.listen-address=",
+    "--log.level=warn",
+  ]);
 }
 
 /** An alert as Alertmanager's v2 API returns it. */
