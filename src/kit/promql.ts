@@ -183,8 +183,10 @@ export const changes = gaugeOverTime("changes");
  * label set on its first `inc()`) is invisible to it; this sees it.
  */
 export function appearedAboveZero<R extends CounterLike>(series: R, where: CounterMatchers<R>, window: Duration): Vector<CounterLabels<R>> {
-  const selector = `${seriesName(series)}${renderMatchers(where)}`;
-  return vector([metricOf(series)], () => `(${selector} > 0) unless (${selector} offset ${window})`, true);
+  return vector([metricOf(series)], (ctx) => {
+    const selector = `${seriesName(series)}${renderMatchers(where, ctx)}`;
+    return `(${selector} > 0) unless (${selector} offset ${window})`;
+  }, true);
 }
 
 /**
@@ -197,8 +199,8 @@ export function absent<M extends AnyMetric>(metric: M, where: GaugeMatchers<M> =
   return vector([metric], (ctx) => {
     const selector = `${name}${renderMatchers(where, ctx)}`;
     if (!ctx.cluster) return `absent(${selector})`;
-    return `${clusterPresence(ctx.cluster)} unless group by (${ctx.cluster.label}) (${selector})`;
-  }, true);
+    return `(${clusterPresence(ctx.cluster)} unless group by (${ctx.cluster.label}) (${selector}))`;
+  });
 }
 
 // ---------------------------------------------------------------- aggregation

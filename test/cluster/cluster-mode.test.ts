@@ -14,7 +14,7 @@ import { isObject } from "../../src/lint/types";
 
 const CLUSTER = "k8s_cluster"; // not "cluster": proves the name comes from the config
 const options = defaultOptions(platformCatalogue, { clusterLabel: CLUSTER });
-const files = generateOutputs({ ...platformInput, config: { ...platformInput.config, clusterLabel: CLUSTER } }).files;
+const { files, counts } = generateOutputs({ ...platformInput, config: { ...platformInput.config, clusterLabel: CLUSTER } });
 
 interface Query {
   readonly where: string;
@@ -42,7 +42,7 @@ const ruleQueries: Query[] = files
 describe(`cluster mode (clusterLabel: ${CLUSTER})`, () => {
   it("compiles every panel query and rule of the platform", () => {
     expect(dashboardQueries.length).toBeGreaterThanOrEqual(27);
-    expect(ruleQueries.length).toBe(platformInput.ruleGroups.reduce((n, g) => n + g.alerts.length + (g.recordings?.length ?? 0), 0));
+    expect(ruleQueries.length).toBe(counts.alerts + counts.recordings);
   });
 
   it("every query and rule answers per cluster: the parsed result keeps the label", () => {
