@@ -5,7 +5,7 @@ import { quantities as q } from "../catalogue/quantities";
 import { thresholds as t } from "../catalogue/thresholds";
 import { apiGateway } from "../dashboards/api-gateway";
 import { alert, breaches, formatThreshold, recording, value, type RuleGroupDef } from "../src/kit/alert";
-import { gauge, rate, sum } from "../src/kit/promql";
+import { current, rate, sum } from "../src/kit/promql";
 import { minimumTraffic } from "./traffic";
 
 /** Kong traffic per service and status code, without route/consumer cardinality. */
@@ -58,7 +58,7 @@ export const apiGatewayRules: RuleGroupDef = {
     alert({
       name: "KongDatastoreUnreachable",
       // Per Kong instance: the target labels (pod, instance) tell which one.
-      expr: breaches(gauge(m.kong_datastore_reachable), t.kongDatastoreReachable),
+      expr: breaches(current(m.kong_datastore_reachable), t.kongDatastoreReachable),
       for: "1m",
       severity: "critical",
       summary: "Kong cannot reach its PostgreSQL datastore.",

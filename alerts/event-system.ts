@@ -5,7 +5,7 @@ import { quantities as q } from "../catalogue/quantities";
 import { thresholds as t } from "../catalogue/thresholds";
 import { eventSystem } from "../dashboards/event-system";
 import { alert, breaches, formatThreshold, value, type RuleGroupDef } from "../src/kit/alert";
-import { absent, gauge, sum } from "../src/kit/promql";
+import { absent, current, sum } from "../src/kit/promql";
 
 export const eventSystemRules: RuleGroupDef = {
   name: "event-system",
@@ -47,7 +47,7 @@ export const eventSystemRules: RuleGroupDef = {
     }),
     alert({
       name: "KafkaUnderReplicatedPartitions",
-      expr: breaches(gauge(m.kafka_server_replicamanager_underreplicatedpartitions), t.underReplicatedPartitions),
+      expr: breaches(current(m.kafka_server_replicamanager_underreplicatedpartitions), t.underReplicatedPartitions),
       for: "10m",
       severity: "warning",
       summary: "Kafka partitions are under-replicated.",
@@ -59,7 +59,7 @@ export const eventSystemRules: RuleGroupDef = {
     alert({
       name: "KafkaOfflinePartitions",
       // Only the active controller reports a non-zero count; the sum is the cluster's.
-      expr: breaches(sum(gauge(m.kafka_controller_kafkacontroller_offlinepartitionscount)), t.offlinePartitions),
+      expr: breaches(sum(current(m.kafka_controller_kafkacontroller_offlinepartitionscount)), t.offlinePartitions),
       for: "1m",
       severity: "critical",
       summary: "Kafka partitions have no leader.",

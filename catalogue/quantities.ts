@@ -5,7 +5,7 @@ import { metrics as m } from "./metrics";
 import {
   count,
   eq,
-  gauge,
+  current,
   gt,
   histogramQuantile,
   matches,
@@ -65,10 +65,10 @@ export const quantities = {
     const where = { namespace: scope.namespace };
     return count(
       or(
-        or(eq(gauge(m.envoy_cluster_circuit_breakers_default_cx_open, where), 1), eq(gauge(m.envoy_cluster_circuit_breakers_default_rq_open, where), 1)),
+        or(eq(current(m.envoy_cluster_circuit_breakers_default_cx_open, where), 1), eq(current(m.envoy_cluster_circuit_breakers_default_rq_open, where), 1)),
         or(
-          eq(gauge(m.envoy_cluster_circuit_breakers_default_rq_pending_open, where), 1),
-          gt(gauge(m.envoy_cluster_outlier_detection_ejections_active, where), 0),
+          eq(current(m.envoy_cluster_circuit_breakers_default_rq_pending_open, where), 1),
+          gt(current(m.envoy_cluster_outlier_detection_ejections_active, where), 0),
         ),
       ),
       { by: ["namespace", "cluster_name"] },
@@ -103,13 +103,13 @@ export const quantities = {
 
   /** Messages behind, per consumer group and topic. */
   consumerLag: (where: { readonly topic?: LabelMatch } = {}) =>
-    sum(gauge(m.kafka_consumergroup_lag, { topic: where.topic }), { by: ["consumergroup", "topic"] }),
+    sum(current(m.kafka_consumergroup_lag, { topic: where.topic }), { by: ["consumergroup", "topic"] }),
 
   /** Failed deliveries per second, per producer and topic. */
   failedEventDeliveries: (where: { readonly topic?: LabelMatch } = {}) =>
     sum(rate(m.carbon_events_produced_total, { outcome: "failed", topic: where.topic }), { by: ["producer", "topic"] }),
 
   /** Brokers in the cluster metadata. */
-  kafkaBrokers: () => max(gauge(m.kafka_brokers)),
+  kafkaBrokers: () => max(current(m.kafka_brokers)),
 
 } as const;

@@ -8,7 +8,7 @@ import { quantities } from "../catalogue/quantities";
 import { thresholds } from "../catalogue/thresholds";
 import { dashboard, labelVariable } from "../src/kit/dashboard";
 import { barGauge, pieChart, query, stat, timeSeries } from "../src/kit/panel";
-import { count, eq, gauge, histogramQuantile, increase, min, rate, sum, topk } from "../src/kit/promql";
+import { count, eq, current, histogramQuantile, increase, min, rate, sum, topk } from "../src/kit/promql";
 import { folders } from "./folders";
 
 const service = labelVariable("service", "Kong service", m.kong_http_requests_total, "service");
@@ -84,9 +84,9 @@ export const apiGateway = dashboard({
       description: "Whether every Kong node reaches its datastore (1 = yes), active client connections, and upstream targets reported unhealthy by health checks.",
       unit: "short",
       targets: [
-        query(min(gauge(m.kong_datastore_reachable)), { legend: () => "datastore reachable", threshold: thresholds.kongDatastoreReachable }),
-        query(sum(gauge(m.kong_nginx_connections_total, { state: "active" })), { legend: () => "active connections", threshold: null }),
-        query(count(eq(gauge(m.kong_upstream_target_health, { state: "unhealthy" }), 1)), {
+        query(min(current(m.kong_datastore_reachable)), { legend: () => "datastore reachable", threshold: thresholds.kongDatastoreReachable }),
+        query(sum(current(m.kong_nginx_connections_total, { state: "active" })), { legend: () => "active connections", threshold: null }),
+        query(count(eq(current(m.kong_upstream_target_health, { state: "unhealthy" }), 1)), {
           legend: () => "unhealthy targets",
           threshold: thresholds.unhealthyUpstreamTargets,
         }),

@@ -8,7 +8,7 @@ import { quantities } from "../catalogue/quantities";
 import { thresholds } from "../catalogue/thresholds";
 import { dashboard, labelVariable } from "../src/kit/dashboard";
 import { pieChart, query, stat, table, timeSeries, type PanelDef } from "../src/kit/panel";
-import { gauge, histogramQuantile, increase, rate, sub, sum } from "../src/kit/promql";
+import { current, histogramQuantile, increase, rate, sub, sum } from "../src/kit/promql";
 import { folders } from "./folders";
 
 // The topic variable's "All" is `.+`, so broker JMX series without a topic label (the
@@ -85,11 +85,11 @@ export const eventSystem = dashboard({
       size: { w: 8, h: 8 },
       targets: [
         query(quantities.kafkaBrokers(), { legend: () => "brokers", threshold: thresholds.kafkaExpectedBrokers }),
-        query(sum(gauge(m.kafka_server_replicamanager_underreplicatedpartitions)), {
+        query(sum(current(m.kafka_server_replicamanager_underreplicatedpartitions)), {
           legend: () => "under-replicated partitions",
           threshold: thresholds.underReplicatedPartitions,
         }),
-        query(sum(gauge(m.kafka_controller_kafkacontroller_offlinepartitionscount)), {
+        query(sum(current(m.kafka_controller_kafkacontroller_offlinepartitionscount)), {
           legend: () => "offline partitions",
           threshold: thresholds.offlinePartitions,
         }),
@@ -103,9 +103,9 @@ export const eventSystem = dashboard({
       unit: "short",
       size: { w: 12, h: 8 },
       targets: [
-        query(sum(gauge(m.kafka_log_log_size, topics), { by: ["topic"] }), { instant: true, format: "table" }),
+        query(sum(current(m.kafka_log_log_size, topics), { by: ["topic"] }), { instant: true, format: "table" }),
         query(
-          sum(sub(gauge(m.kafka_topic_partition_current_offset, topics), gauge(m.kafka_topic_partition_oldest_offset, topics)), { by: ["topic"] }),
+          sum(sub(current(m.kafka_topic_partition_current_offset, topics), current(m.kafka_topic_partition_oldest_offset, topics)), { by: ["topic"] }),
           { instant: true, format: "table" },
         ),
       ],

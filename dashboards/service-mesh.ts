@@ -7,7 +7,7 @@ import { quantities } from "../catalogue/quantities";
 import { thresholds } from "../catalogue/thresholds";
 import { dashboard, labelVariable } from "../src/kit/dashboard";
 import { nodeGraph, query, stat, table, timeSeries } from "../src/kit/panel";
-import { add, copyLabel, count, gauge, gt, joinLabels, rate, sum } from "../src/kit/promql";
+import { add, copyLabel, count, current, gt, joinLabels, rate, sum } from "../src/kit/promql";
 import { folders } from "./folders";
 
 const namespace = labelVariable("namespace", "Namespace", m.istio_requests_total, "destination_service_namespace");
@@ -89,14 +89,14 @@ export const serviceMesh = dashboard({
         query(
           sum(
             add(
-              add(gauge(m.envoy_cluster_circuit_breakers_default_cx_open, scope), gauge(m.envoy_cluster_circuit_breakers_default_rq_open, scope)),
-              gauge(m.envoy_cluster_circuit_breakers_default_rq_pending_open, scope),
+              add(current(m.envoy_cluster_circuit_breakers_default_cx_open, scope), current(m.envoy_cluster_circuit_breakers_default_rq_open, scope)),
+              current(m.envoy_cluster_circuit_breakers_default_rq_pending_open, scope),
             ),
             byCluster,
           ),
           { instant: true, format: "table" },
         ),
-        query(sum(gauge(m.envoy_cluster_outlier_detection_ejections_active, scope), byCluster), { instant: true, format: "table" }),
+        query(sum(current(m.envoy_cluster_outlier_detection_ejections_active, scope), byCluster), { instant: true, format: "table" }),
       ],
       columns: {
         rename: { cluster_name: "Upstream cluster", namespace: "Namespace", "Value #A": "Open breakers", "Value #B": "Ejected hosts" },
@@ -120,7 +120,7 @@ export const serviceMesh = dashboard({
         "Active upstream connections per cluster, and requests per second that overflowed the pool (failed fast because the pool or its breaker was full).",
       unit: "short",
       targets: [
-        query(sum(gauge(m.envoy_cluster_upstream_cx_active, scope), byCluster), { legend: (l) => `${l.cluster_name} active` }),
+        query(sum(current(m.envoy_cluster_upstream_cx_active, scope), byCluster), { legend: (l) => `${l.cluster_name} active` }),
         query(sum(rate(m.envoy_cluster_upstream_rq_pending_overflow, scope), byCluster), { legend: (l) => `${l.cluster_name} overflow/s` }),
       ],
     }),

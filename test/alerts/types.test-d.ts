@@ -6,10 +6,10 @@ import { metrics as m } from "../../catalogue/metrics";
 import { thresholds as t } from "../../catalogue/thresholds";
 import { eventSystem } from "../../dashboards/event-system";
 import { alert, breaches, recording, value } from "../../src/kit/alert";
-import { absent, gauge, sum, type Vector } from "../../src/kit/promql";
+import { absent, current, sum, type Vector } from "../../src/kit/promql";
 
 const panel = eventSystem.ref.consumerLag;
-const lagByGroup = sum(gauge(m.kafka_consumergroup_lag), { by: ["consumergroup"] });
+const lagByGroup = sum(current(m.kafka_consumergroup_lag), { by: ["consumergroup"] });
 const base = { for: "5m", severity: "warning", summary: "Lag.", panel } as const;
 
 describe("alert kit types", () => {

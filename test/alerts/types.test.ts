@@ -5,9 +5,9 @@ import { metrics as m } from "../../catalogue/metrics";
 import { thresholds as t } from "../../catalogue/thresholds";
 import { eventSystem } from "../../dashboards/event-system";
 import { alert, breaches, recording, renderDescription, value } from "../../src/kit/alert";
-import { gauge, sum } from "../../src/kit/promql";
+import { current, sum } from "../../src/kit/promql";
 
-const lagByGroup = sum(gauge(m.kafka_consumergroup_lag), { by: ["consumergroup"] });
+const lagByGroup = sum(current(m.kafka_consumergroup_lag), { by: ["consumergroup"] });
 
 describe("alert kit", () => {
   it("templates the description with the labels it names", () => {

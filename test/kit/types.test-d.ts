@@ -7,7 +7,7 @@ import { metrics as m } from "../../catalogue/metrics";
 import { apiGateway } from "../../dashboards/api-gateway";
 import { labelVariable, type PanelRef, type VariableDef } from "../../src/kit/dashboard";
 import { query, timeSeries } from "../../src/kit/panel";
-import { gauge, histogramQuantile, rate, sum, type Vector } from "../../src/kit/promql";
+import { current, histogramQuantile, rate, sum, type Vector } from "../../src/kit/promql";
 
 describe("queries", () => {
   it("refuse a metric that is not in the catalogue", () => {
@@ -30,7 +30,7 @@ describe("queries", () => {
     // @ts-expect-error kong_nginx_connections_total is a gauge despite its name
     rate(m.kong_nginx_connections_total);
     // @ts-expect-error a counter read as an instant value
-    gauge(m.istio_requests_total);
+    current(m.istio_requests_total);
   });
 
   it("keep exactly the grouped labels, and refuse grouping by a label the input lacks", () => {
