@@ -62,6 +62,8 @@ export interface StartOptions {
   /** Fills the fresh data directory before the server starts (e.g. promtool backfill). */
   readonly prepare?: (dataDir: string) => void | Promise<void>;
   readonly readyTimeoutMs?: number;
+  /** prometheus.yml (relative paths such as rule_files resolve next to it, beside the data dir). */
+  readonly config?: string;
 }
 
 /** Starts Prometheus on 127.0.0.1, a free port and a temporary directory. */
@@ -86,7 +88,7 @@ export async function startPrometheus(options: StartOptions = {}): Promise<Runni
   try {
     await options.prepare?.(dataDir);
     const config = join(dir, "prometheus.yml");
-    writeFileSync(config, "global:\n  scrape_interval: 30s\n  evaluation_interval: 30s\n");
+    writeFileSync(config, options.config ?? "global:\n  scrape_interval: 30s\n  evaluation_interval: 30s\n");
     const port = await freePort();
     child = spawn(
       binary,
