@@ -9,6 +9,7 @@ import { thresholds } from "../catalogue/thresholds";
 import { dashboard, labelVariable } from "../src/kit/dashboard";
 import { pieChart, query, stat, table, timeSeries, type PanelDef } from "../src/kit/panel";
 import { current, histogramQuantile, increase, rate, sub, sum } from "../src/kit/promql";
+import { bars, stacked } from "../src/kit/presets";
 import { folders } from "./folders";
 
 // The topic variable's "All" is `.+`, so broker JMX series without a topic label (the
@@ -27,7 +28,7 @@ function eventFamilyPanel(id: number, title: string, family: EventFamily, descri
     description: `${description} Counted by the platform event-producer libraries (carbon_events_produced_total).`,
     unit: "short",
     size: { w: 8, h: 8 },
-    stacked: true,
+    customize: stacked,
     targets: [
       query(sum(rate(m.carbon_events_produced_total, { ...topics, event_family: family, outcome: "delivered" }), { by: ["event_type"] }), {
         legend: (l) => l.event_type,
@@ -74,7 +75,7 @@ export const eventSystem = dashboard({
       unit: "short",
       size: { w: 8, h: 8 },
       threshold: thresholds.failedEventDeliveriesPerSecond,
-      bars: true,
+      customize: bars,
       targets: [query(quantities.failedEventDeliveries(topics), { legend: (l) => `${l.producer} → ${l.topic}` })],
     }),
     brokerStatus: stat({

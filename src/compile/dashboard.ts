@@ -13,7 +13,7 @@ import * as bargauge from "@grafana/grafana-foundation-sdk/bargauge";
 import * as nodegraph from "@grafana/grafana-foundation-sdk/nodegraph";
 import type { Threshold } from "../kit/threshold";
 import type { DashboardDef, PlacedPanel } from "../kit/dashboard";
-import type { PanelDef, Target } from "../kit/panel";
+import type { PanelBuilders, PanelDef, PanelKind, PanelOf, Target } from "../kit/panel";
 import { DATASOURCE_VARIABLE, GRID_COLUMNS, type DashboardJson, type GridPos } from "../model/dashboard";
 
 const datasource: common.DataSourceRef = { type: "prometheus", uid: `\${${DATASOURCE_VARIABLE}}` };
@@ -64,7 +64,7 @@ function targetBuilder(target: Target, index: number): DataqueryBuilder {
 }
 
 /** Tables of several instant queries are joined on their labels, then columns renamed/hidden. */
-function transformations(panel: PanelDef): sdk.DataTransformerConfig[] {
+function transformations(panel: Pick<PanelDef, "kind" | "columns" | "targets">): sdk.DataTransformerConfig[] {
   const result: sdk.DataTransformerConfig[] = [];
   if (panel.kind === "table" && panel.targets.length > 1) result.push({ id: "merge", options: {} });
   if (panel.columns) {
@@ -79,50 +79,6 @@ const legend = (placement: common.LegendPlacement) =>
 
 const lastValue = () => new common.ReduceDataOptionsBuilder().calcs(["lastNotNull"]).values(false);
 
-/** The kind-specific part of a panel; every kind gets the shared fields in `panelBuilder`. */
-function kindBuilder(panel: PanelDef) {
-  switch (panel.kind) {
-    case "timeseries": {
-      const b = new timeseries.PanelBuilder()
-        .legend(legend(common.LegendPlacement.Bottom))
-        .tooltip(new common.VizTooltipOptionsBuilder().mode(common.TooltipDisplayMode.Multi).sort(common.SortOrder.Descending))
-        .fillOpacity(panel.bars ? 80 : 10)
-        .drawStyle(panel.bars ? common.GraphDrawStyle.Bars : common.GraphDrawStyle.Line)
-        .thresholdsStyle(
-          new common.GraphThresholdsStyleConfigBuilder().mode(panel.threshold ? common.GraphThresholdsStyleMode.Dashed : common.GraphThresholdsStyleMode.Off),
-        );
-      if (panel.stacked) b.stacking(new common.StackingConfigBuilder().mode(common.StackingMode.Normal));
-      return b;
-    }
-    case "stat": {
-      const b = new stat.PanelBuilder()
-        .reduceOptions(lastValue())
-        .colorMode(common.BigValueColorMode.Background)
-        .graphMode(common.BigValueGraphMode.Area);
-      if (panel.decimals !== undefined) b.decimals(panel.decimals);
-      return b;
-    }
-    case "table":
-      return new table.PanelBuilder().showHeader(true).cellHeight(common.TableCellHeight.Sm);
-    case "piechart":
-      return new piechart.PanelBuilder()
-        .pieType(piechart.PieChartType.Donut)
-        .reduceOptions(lastValue())
-        .legend(new piechart.PieChartLegendOptionsBuilder().showLegend(true).displayMode(common.LegendDisplayMode.Table).placement(common.LegendPlacement.Right).values([piechart.PieChartLegendValues.Percent]));
-    case "bargauge": {
-      const b = new bargauge.PanelBuilder()
-        .reduceOptions(lastValue())
-        .displayMode(common.BarGaugeDisplayMode.Gradient)
-        .orientation(common.VizOrientation.Horizontal)
-        .min(0);
-      if (panel.max !== undefined) b.max(panel.max);
-      return b;
-    }
-    case "nodegraph":
-      return new nodegraph.PanelBuilder();
-  }
-}
-
 /** Per-query thresholds: a query's own threshold, or a neutral colour when it is not judged. */
 function thresholdOverride(threshold: Threshold | null): sdk.DynamicConfigValue[] {
   return threshold === null
@@ -130,24 +86,63 @@ function thresholdOverride(threshold: Threshold | null): sdk.DynamicConfigValue[
     : [{ id: "thresholds", value: thresholdSteps(threshold).build() }];
 }
 
-function panelBuilder(panel: PlacedPanel, gridPos: GridPos): cog.Builder<sdk.Panel> {
-  const b = kindBuilder(panel);
-  b.id(panel.id)
-    .title(panel.title)
-    .description(panel.description)
-    .datasource(datasource)
-    .gridPos(gridPos)
-    .targets(panel.targets.map(targetBuilder));
+type PlacedPanelOf<K extends PanelKind> = PanelOf<K> & { readonly id: number };
+
+/** The fields every kind shares, then the definition's `customize`, last so it wins. */
+function finish<K extends PanelKind>(panel: PlacedPanelOf<K>, b: PanelBuilders[K], gridPos: GridPos): PanelBuilders[K] {
+  const shared: PanelBuilders[PanelKind] = b;
+  shared.id(panel.id).title(panel.title).description(panel.description).datasource(datasource).gridPos(gridPos).targets(panel.targets.map(targetBuilder));
   // The SDK's node graph builder has no field config; compileDashboard adds the unit.
-  if (!(b instanceof nodegraph.PanelBuilder)) {
-    b.unit(panel.unit).thresholds(thresholdSteps(panel.threshold));
+  if (!(shared instanceof nodegraph.PanelBuilder)) {
+    shared.unit(panel.unit).thresholds(thresholdSteps(panel.threshold));
     panel.targets.forEach((target, index) => {
-      if (target.threshold !== undefined) b.overrideByQuery(refId(index), thresholdOverride(target.threshold));
+      if (target.threshold !== undefined) shared.overrideByQuery(refId(index), thresholdOverride(target.threshold));
     });
   }
   const steps = transformations(panel);
-  if (steps.length) b.transformations(steps);
+  if (steps.length) shared.transformations(steps);
+  for (const customize of [panel.customize ?? []].flat()) customize(b);
   return b;
+}
+
+/** The kit's settings for each kind, then `finish`. */
+function panelBuilder(panel: PlacedPanel, gridPos: GridPos): cog.Builder<sdk.Panel> {
+  switch (panel.kind) {
+    case "timeseries": {
+      const b = new timeseries.PanelBuilder()
+        .legend(legend(common.LegendPlacement.Bottom))
+        .tooltip(new common.VizTooltipOptionsBuilder().mode(common.TooltipDisplayMode.Multi).sort(common.SortOrder.Descending))
+        .fillOpacity(10)
+        .drawStyle(common.GraphDrawStyle.Line)
+        .thresholdsStyle(
+          new common.GraphThresholdsStyleConfigBuilder().mode(panel.threshold ? common.GraphThresholdsStyleMode.Dashed : common.GraphThresholdsStyleMode.Off),
+        );
+      return finish(panel, b, gridPos);
+    }
+    case "stat": {
+      const b = new stat.PanelBuilder().reduceOptions(lastValue()).colorMode(common.BigValueColorMode.Background).graphMode(common.BigValueGraphMode.Area);
+      return finish(panel, b, gridPos);
+    }
+    case "table":
+      return finish(panel, new table.PanelBuilder().showHeader(true).cellHeight(common.TableCellHeight.Sm), gridPos);
+    case "piechart": {
+      const b = new piechart.PanelBuilder()
+        .pieType(piechart.PieChartType.Donut)
+        .reduceOptions(lastValue())
+        .legend(new piechart.PieChartLegendOptionsBuilder().showLegend(true).displayMode(common.LegendDisplayMode.Table).placement(common.LegendPlacement.Right).values([piechart.PieChartLegendValues.Percent]));
+      return finish(panel, b, gridPos);
+    }
+    case "bargauge": {
+      const b = new bargauge.PanelBuilder()
+        .reduceOptions(lastValue())
+        .displayMode(common.BarGaugeDisplayMode.Gradient)
+        .orientation(common.VizOrientation.Horizontal)
+        .min(0);
+      return finish(panel, b, gridPos);
+    }
+    case "nodegraph":
+      return finish(panel, new nodegraph.PanelBuilder(), gridPos);
+  }
 }
 
 // "All" is `.+`, not `.*`: series lacking the label (e.g. Kafka's broker-wide totals without

@@ -69,3 +69,10 @@ describe("dashboards", () => {
     void apiGateway.ref.cacheHits;
   });
 });
+
+describe("customize", () => {
+  it("hands each panel kind its own SDK builder", () => {
+    // @ts-expect-error colorMode belongs to the stat builder, not the time series one
+    timeSeries({ title: "t", description: "d", unit: "short", targets: [], customize: (b) => b.colorMode("background") });
+  });
+});
