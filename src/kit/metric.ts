@@ -2,23 +2,21 @@
 // `family`, its source the family's, and `counter`/`gauge`/`histogram` infer its labels and closed
 // label values as literal types, so queries are checked against them.
 
+import type { GrafanaUnit } from "../model/grafana-units";
 import type { LabelValues, MetricDef, MetricSource, MetricType } from "../model/metric";
 
 /** A metric as the catalogue writes it: no name (its key) and no source (its family's). */
-export interface MetricSpec<T extends MetricType = MetricType, L extends string = string, V extends LabelValues<L> = LabelValues<L>> {
-  readonly type: T;
-  readonly help: string;
-  readonly unit: string;
-  readonly labels: readonly L[];
-  readonly values: V;
-  readonly examples?: LabelValues<L>;
-}
+export type MetricSpec<T extends MetricType = MetricType, L extends string = string, V extends LabelValues<L> = LabelValues<L>> = Omit<
+  MetricDef<string, T, L, V>,
+  "name" | "source"
+>;
 
 interface SpecInput<L extends string, V extends LabelValues<L>> {
   readonly help: string;
-  readonly unit: string;
+  readonly unit: GrafanaUnit;
   readonly labels: readonly L[];
   readonly values?: V;
+  readonly buckets?: readonly number[];
   // NoInfer: examples must not widen the label set inferred from `labels`.
   readonly examples?: NoInfer<LabelValues<L>>;
 }

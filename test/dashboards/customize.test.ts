@@ -1,6 +1,7 @@
 // The kit's escape hatch: `customize` gets the panel's foundation SDK builder after everything the
 // kit set, so any Grafana option works without a kit change and the definition's choice wins.
 
+import * as common from "@grafana/grafana-foundation-sdk/common";
 import { describe, expect, it } from "vitest";
 import { metrics as m } from "../../catalogue/metrics";
 import { compileDashboard } from "../../src/compile/dashboard";
@@ -12,7 +13,9 @@ import { current, rate, sum } from "../../src/kit/promql";
 const requests = [query(sum(rate(m.kong_http_requests_total), { by: ["service"] }))];
 const compiled = (panel: PanelDef) => {
   const json = compileDashboard(dashboard({ uid: "c", title: "C", description: "C.", tags: [], folder: { uid: "f", title: "F" }, variables: [], panels: { only: panel } }));
-  return json.panels[0] as { fieldConfig: { defaults: Record<string, unknown> & { custom: Record<string, unknown> } }; options: Record<string, unknown> };
+  const first = json.panels[0];
+  if (!first) throw new Error("no panel compiled");
+  return first as unknown as { fieldConfig: { defaults: Record<string, unknown> & { custom: Record<string, unknown> } }; options: Record<string, unknown> };
 };
 
 describe("customize", () => {
@@ -30,7 +33,7 @@ describe("customize", () => {
   });
 
   it("hands each kind its own builder", () => {
-    const panel = compiled(stat({ title: "S", description: "D.", unit: "short", targets: [query(current(m.kafka_brokers))], customize: (b) => b.decimals(2).textMode("value") }));
+    const panel = compiled(stat({ title: "S", description: "D.", unit: "short", targets: [query(current(m.kafka_brokers))], customize: (b) => b.decimals(2).textMode(common.BigValueTextMode.Value) }));
     expect(panel.fieldConfig.defaults.decimals).toBe(2);
     expect(panel.options.textMode).toBe("value");
   });
