@@ -121,7 +121,7 @@ function overrideMatcher(panel: PanelCommon & { readonly kind: PanelKind }, inde
  * The panel's description, plus a note for every metric it reads that nothing emits yet
  * (derived from the catalogue's `pending`, so no panel can forget to say it).
  */
-export function describe(panel: Pick<PanelCommon, "description" | "targets">): string {
+function panelDescription(panel: Pick<PanelCommon, "description" | "targets">): string {
   const pending = [...new Set(panel.targets.flatMap((t) => t.reads))].filter((m) => m.source.pending);
   const notes = pending.map((m) => `No data yet: nothing emits ${m.name} until ${m.source.pending}.`);
   return [panel.description, ...notes].join(" ");
@@ -132,7 +132,7 @@ type PlacedPanelOf<K extends PanelKind> = PanelOf<K> & { readonly id: number };
 /** The fields every kind shares, then the definition's `customize`, last so it wins. */
 function finish<K extends PanelKind>(panel: PlacedPanelOf<K>, b: PanelBuilders[K], gridPos: GridPos): PanelBuilders[K] {
   const shared: PanelBuilders[PanelKind] = b;
-  shared.id(panel.id).title(panel.title).description(describe(panel)).datasource(datasource).gridPos(gridPos).targets(panel.targets.map(targetBuilder));
+  shared.id(panel.id).title(panel.title).description(panelDescription(panel)).datasource(datasource).gridPos(gridPos).targets(panel.targets.map(targetBuilder));
   // The SDK's node graph builder has no field config; compileDashboard adds the unit.
   if (shared instanceof nodegraph.PanelBuilder) shared.edges(new nodegraph.EdgeOptionsBuilder().mainStatUnit(panel.unit));
   else {
