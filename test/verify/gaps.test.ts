@@ -31,7 +31,7 @@ const BROKEN_GROUP = `groups:
 const WRONG_TYPE_METRIC = "kong_datastore_reachable";
 // Purpose-made series for the reasons the catalogue gaps do not produce, and their declaration.
 const { verify_demo_requests_total: demoMetric } = family(
-  { exporter: "demo exporter", owner: "upstream", reference: "demo reference" },
+  { id: "demo", exporter: "demo exporter", owner: "upstream", reference: "demo reference" },
   { verify_demo_requests_total: counter({ help: "Demo requests.", unit: "short", labels: ["mode", "kind"], values: { mode: ["fast", "slow"] } }) },
 );
 
