@@ -121,7 +121,15 @@ describe("bad definitions fail the build, name what is wrong and write nothing",
       ...overrides,
     }) as PanelDef;
   const board = (uid: string, panels: PanelDef[]): DashboardDef =>
-    dashboard({ uid, title: `Board ${uid}`, description: "Test board.", tags: [], folder: { uid: "f", title: "F" }, variables: [], panels });
+    dashboard({
+      uid,
+      title: `Board ${uid}`,
+      description: "Test board.",
+      tags: [],
+      folder: { uid: "f", title: "F" },
+      variables: [],
+      panels: Object.fromEntries(panels.map((panel, index) => [`panel${index}`, panel])),
+    });
 
   async function expectFailure(input: BuildInput, ...messages: RegExp[]): Promise<void> {
     const outDir = join(tmp, "out");
@@ -158,6 +166,15 @@ describe("bad definitions fail the build, name what is wrong and write nothing",
 
   it("a panel wider than the grid", async () => {
     await expectFailure(withDashboards([board("wide", [somePanel({ size: { w: 30, h: 8 } })])]), /wide › Brokers: gridPos \{x: 0, y: 0, w: 30, h: 8\} does not fit the 24-column grid/);
+  });
+
+  it("two panels with the same id", async () => {
+    const board2 = board("ids", [somePanel({ title: "A", id: 7 }), somePanel({ title: "B", id: 7 })]);
+    await expectFailure(withDashboards([board2]), /ids › B: panel id 7 is already used by "A"/);
+  });
+
+  it("an alert linking to a dashboard the build does not generate", async () => {
+    await expectFailure(withDashboards([board("alone", [somePanel()])]), /service-mesh › HighServiceErrorRate: links to panel 2 of dashboard "service-mesh", which this build does not generate/);
   });
 
   it("an undefined dashboard variable in a query", async () => {
