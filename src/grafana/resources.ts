@@ -241,7 +241,8 @@ export class ResourceClient {
   async updateFolderTitle(uid: string, title: string, _version: number | undefined): Promise<void> {
     await this.write("folders", uid, (current) => {
       const parent = current?.metadata.annotations[FOLDER_ANNOTATION];
-      return { annotations: parent ? { [FOLDER_ANNOTATION]: parent } : {}, spec: { ...(current?.spec ?? {}), title } };
+      const annotations: Record<string, string> = parent ? { [FOLDER_ANNOTATION]: parent } : {};
+      return { annotations, spec: { ...(current?.spec ?? {}), title } };
     });
   }
 }
