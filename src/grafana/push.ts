@@ -1,5 +1,6 @@
-// Orchestration: health, folders (parents first, one at a time), dashboards and alert rule
-// groups (bounded concurrency, each object written by exactly one task), then prune — only when
+// Orchestration: health, the API for folders and dashboards (legacy /api or the resource API,
+// resources.ts), folders (parents first, one at a time), dashboards and alert rule groups
+// (bounded concurrency, each object written by exactly one task), then prune — only when
 // every object of the run was pushed. Failures are recorded per object and the rest goes on;
 // an unhealthy Grafana, a 401 or the --deadline stops all, and what was not tried is "skipped".
 

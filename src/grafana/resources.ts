@@ -6,7 +6,7 @@
 
 import { GrafanaApiError, UnexpectedResponseError } from "./errors";
 import type { HttpClient, HttpResponse } from "./http";
-import type { RemoteDashboard, RemoteFolder, SearchHit } from "./client";
+import { expectBody, isJsonNotFound, type RemoteDashboard, type RemoteFolder, type SearchHit } from "./client";
 import { isObject } from "./plan";
 
 /** Dashboard spec versions that hold the classic dashboard JSON we push (v2* is another model). */
@@ -88,16 +88,12 @@ export class ResourceClient {
   }
 
   private expect<T>(res: HttpResponse, method: string, path: string, expected: string, read: (body: unknown) => T | undefined): T {
-    const value = res.body === undefined ? undefined : read(res.body);
-    if (value === undefined) throw new UnexpectedResponseError(method, path, res.status, expected, this.http.redactor.snippet(res.text));
-    return value;
+    return expectBody(this.http, res, method, path, expected, read);
   }
 
   /** A Kubernetes "Status" 404 (or any JSON 404) means absent; a proxy's HTML page does not. */
   private notFound(res: HttpResponse, method: string, path: string): boolean {
-    if (res.status !== 404) return false;
-    this.expect(res, method, path, "a JSON 404 Status", (b) => b);
-    return true;
+    return isJsonNotFound(this.http, res, method, path, "a JSON 404 Status");
   }
 
   private async get(kind: "dashboards" | "folders", name: string): Promise<K8sObject | null> {
