@@ -6,8 +6,9 @@ import type { PanelRef } from "./dashboard";
 import { comparisonOperator, type Threshold } from "./threshold";
 import { formatNumber, gt, gte, lt, renderLabelTemplate, type Duration, type LabelRefs, type Vector } from "./promql";
 
-export type Severity = "critical" | "warning" | "info";
-export const severities: readonly Severity[] = ["critical", "warning", "info"];
+import type { AlertSeverity } from "../model/alert";
+export { severities } from "../model/alert";
+export type Severity = AlertSeverity;
 
 export const defaultGrafanaUrl = "https://grafana.254carbon.com";
 export const runbookBaseUrl = "https://github.com/254carbon/observability/blob/main/docs/runbooks.md";
@@ -87,7 +88,7 @@ export type AnyRecording = RecordingDef<string>;
 
 /** Declares a recording rule; its `series` is the cheap stand-in for `expr` in other queries. */
 export function recording<L extends string>(record: string, expr: Vector<L>, labels?: Readonly<Record<string, string>>): RecordingDef<L> {
-  const series: Vector<L> = { kind: "vector", binary: false, render: () => record };
+  const series: Vector<L> = { kind: "vector", binary: false, render: () => record, reads: expr.reads };
   return { record, expr, labels, series };
 }
 

@@ -110,7 +110,8 @@ describe("determinism and freshness", () => {
 
 describe("bad definitions fail the build, name what is wrong and write nothing", () => {
   const withDashboards = (dashboards: DashboardDef[]): BuildInput => ({ ...platformInput, dashboards });
-  const somePanel = (overrides: Partial<PanelDef> = {}): PanelDef =>
+  // Loosely typed on purpose: these panels are what the type checker would refuse.
+  const somePanel = (overrides: { readonly [K in keyof PanelDef]?: unknown } = {}): PanelDef =>
     ({
       ...timeSeries({
         title: "Brokers",
@@ -150,27 +151,36 @@ describe("bad definitions fail the build, name what is wrong and write nothing",
   });
 
   it("missing unit", async () => {
-    await expectFailure(withDashboards([board("nounit", [somePanel({ unit: "" })])]), /nounit › Brokers: panel has no unit/);
+    await expectFailure(withDashboards([board("nounit", [somePanel({ unit: "" })])]), /out\/dashboards\/nounit\.json: Board nounit › Brokers: panel-units: timeseries panel has no unit/);
+  });
+
+  it("a unit Grafana does not know, on the panel or a query", async () => {
+    const query = { expr: "kafka_brokers", legendLabels: [], instant: false, format: "time_series", reads: [], unit: "msg/s" };
+    await expectFailure(
+      withDashboards([board("badunit", [somePanel({ unit: "events/sec" }), somePanel({ title: "B", targets: [query] })])]),
+      /out\/dashboards\/badunit\.json: Board badunit › Brokers: panel-unit-known: unit "events\/sec" is not a Grafana unit id/,
+      /out\/dashboards\/badunit\.json: Board badunit › B: panel-unit-known: override byFrameRefID "A": unit "msg\/s" is not a Grafana unit id/,
+    );
   });
 
   it("overlapping panels", async () => {
     const a = somePanel({ title: "A", gridPos: { x: 0, y: 0, w: 12, h: 8 } });
     const b = somePanel({ title: "B", gridPos: { x: 6, y: 4, w: 12, h: 8 } });
-    await expectFailure(withDashboards([board("overlap", [a, b])]), /overlap › B: overlaps panel "A"/);
+    await expectFailure(withDashboards([board("overlap", [a, b])]), /out\/dashboards\/overlap\.json: Board overlap › B: panel-overlap: overlaps A/);
   });
 
   it("empty query", async () => {
-    const empty = somePanel({ targets: [{ expr: " ", legendLabels: [], instant: false, format: "time_series" }] });
-    await expectFailure(withDashboards([board("empty", [empty])]), /empty › Brokers: query A is empty/);
+    const empty = somePanel({ targets: [{ expr: " ", legendLabels: [], instant: false, format: "time_series", reads: [] }] });
+    await expectFailure(withDashboards([board("empty", [empty])]), /out\/dashboards\/empty\.json: Board empty › Brokers › A: panel-no-targets: target has no expr/);
   });
 
   it("a panel wider than the grid", async () => {
-    await expectFailure(withDashboards([board("wide", [somePanel({ size: { w: 30, h: 8 } })])]), /wide › Brokers: gridPos \{x: 0, y: 0, w: 30, h: 8\} does not fit the 24-column grid/);
+    await expectFailure(withDashboards([board("wide", [somePanel({ size: { w: 30, h: 8 } })])]), /out\/dashboards\/wide\.json: Board wide › Brokers: panel-gridpos: gridPos x 0 \+ w 30 goes past the 24 columns/);
   });
 
   it("two panels with the same id", async () => {
     const board2 = board("ids", [somePanel({ title: "A", id: 7 }), somePanel({ title: "B", id: 7 })]);
-    await expectFailure(withDashboards([board2]), /ids › B: panel id 7 is already used by "A"/);
+    await expectFailure(withDashboards([board2]), /out\/dashboards\/ids\.json: Board ids › B: panel-id-unique: panel id 7 is also used by A/);
   });
 
   it("an alert linking to a dashboard the build does not generate", async () => {
@@ -182,9 +192,9 @@ describe("bad definitions fail the build, name what is wrong and write nothing",
       title: "Lag",
       description: "Lag.",
       unit: "short",
-      targets: [{ expr: 'sum(kafka_consumergroup_lag{topic=~"$topic"})', legendLabels: [], instant: false, format: "time_series" }],
+      targets: [{ expr: 'sum(kafka_consumergroup_lag{topic=~"$topic"})', legendLabels: [], instant: false, format: "time_series", reads: [] }],
     });
-    await expectFailure(withDashboards([board("novar", [panel])]), /novar › Lag: query A uses \$topic, which the dashboard does not define/);
+    await expectFailure(withDashboards([board("novar", [panel])]), /out\/dashboards\/novar\.json: Board novar › Lag › A: panel-variables: query uses \$topic, which the dashboard does not define/);
   });
 
   it("a ConfigMap too large for kubectl apply", async () => {
@@ -195,8 +205,8 @@ describe("bad definitions fail the build, name what is wrong and write nothing",
   it("reports every problem at once, across dashboards", async () => {
     await expectFailure(
       withDashboards([board("one", [somePanel({ unit: "" })]), board("two", [somePanel({ description: "" })])]),
-      /one › Brokers: panel has no unit/,
-      /two › Brokers: panel has no description/,
+      /Board one › Brokers: panel-units: timeseries panel has no unit/,
+      /Board two › Brokers: panel-title-description: panel has no description/,
     );
   });
 
@@ -221,6 +231,11 @@ describe("generated documentation", () => {
     await run("npx", ["tsx", "scripts/generate-schema.ts", "--out-dir", tmp], { cwd: repo });
     const fresh = await Promise.all(["dashboard.schema.json", "dashboard.validate.js"].map((f) => readFile(join(tmp, f), "utf8")));
     expect(fresh).toEqual(committed);
+  }, 60_000);
+
+  it("src/model/grafana-units.ts matches @grafana/data's getValueFormats() (run `npm run generate:units`)", async () => {
+    await run("npx", ["tsx", "scripts/generate-units.ts", "--out", join(tmp, "grafana-units.ts")], { cwd: repo });
+    expect(await readFile(join(tmp, "grafana-units.ts"), "utf8")).toBe(await readFile(join(repo, "src/model/grafana-units.ts"), "utf8"));
   }, 60_000);
 
   it("schema/operator.validate.js matches a fresh bundle from @kubernetes-models/grafana-operator (run `npm run generate:schema`)", async () => {
