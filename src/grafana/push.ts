@@ -163,12 +163,12 @@ export async function push(client: GrafanaClient, outputs: LoadedOutputs, option
         apiUsed = `legacy (/api): ${discovery.reason}`;
       }
     } catch (error) {
-      // A deadline or rejected credentials stop everything; otherwise auto carries on with /api.
-      if (stopped() || choice === "resources" || (error instanceof GrafanaApiError && error.isAuthFailure)) {
-        fatal ??= `resource API discovery failed: ${errorText(error)}`;
+      // Rejected credentials stop everything; otherwise auto carries on with /api (after the
+      // deadline, every object is then reported as skipped).
+      if (choice === "resources" || (error instanceof GrafanaApiError && error.isAuthFailure)) {
+        fatal = stopped() ? fatal : `resource API discovery failed: ${errorText(error)}`;
         return finish();
       }
-      apiUsed = "legacy (/api)";
       warnings.push(`resource API discovery failed (${errorText(error)}); using the legacy API`);
     }
   }

@@ -6,7 +6,7 @@
 
 import { GrafanaApiError, UnexpectedResponseError } from "./errors";
 import type { HttpClient, HttpResponse } from "./http";
-import { expectBody, isJsonNotFound, type RemoteDashboard, type RemoteFolder, type SearchHit } from "./client";
+import { expectBody, HEALTH_WINDOW_MS, isJsonNotFound, type RemoteDashboard, type RemoteFolder, type SearchHit } from "./client";
 import { isObject } from "./plan";
 
 /** Dashboard spec versions that hold the classic dashboard JSON we push (v2* is another model). */
@@ -58,15 +58,17 @@ function pickVersion(groups: readonly Record<string, unknown>[], group: string, 
  * GET /apis (the APIGroupList) and the namespace from GET /bootdata (settings.namespace, as gcx
  * reads it), falling back to the org: "default" for org 1, "org-<id>" otherwise. Anything but a
  * group list (an older Grafana answers /apis with its HTML app page or a 404) means "not served".
+ * Like the health check, discovery gets a few seconds, not the whole retry budget.
  */
 export async function discoverResourceApi(http: HttpClient, orgId: number | undefined): Promise<Discovery> {
-  const res = await http.request("GET", "/apis", { accept: [404] });
+  const quick = { retry: { totalTimeMs: HEALTH_WINDOW_MS } };
+  const res = await http.request("GET", "/apis", { accept: [404], ...quick });
   const groups = isObject(res.body) && Array.isArray(res.body.groups) ? res.body.groups.filter(isObject) : undefined;
   if (res.status !== 200 || !groups) return { reason: `GET /apis answered ${res.status} without an API group list (Grafana before 12, or the API is off)` };
   const dashboardVersion = pickVersion(groups, "dashboard.grafana.app", CLASSIC_VERSIONS);
   const folderVersion = pickVersion(groups, "folder.grafana.app", CLASSIC_VERSIONS);
   if (!dashboardVersion || !folderVersion) return { reason: `the server does not serve dashboard.grafana.app and folder.grafana.app in ${CLASSIC_VERSIONS.join(" or ")}` };
-  const boot = await http.request("GET", "/bootdata", { accept: [404] });
+  const boot = await http.request("GET", "/bootdata", { accept: [404], ...quick });
   const fromBoot = isObject(boot.body) && isObject(boot.body.settings) ? str(boot.body.settings.namespace) : undefined;
   const namespace = fromBoot ?? (orgId === undefined || orgId === 1 ? "default" : `org-${orgId}`);
   return { api: { namespace, dashboardVersion, folderVersion } };

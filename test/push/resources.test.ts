@@ -78,6 +78,17 @@ describe("--api auto picks the API each server has", () => {
     expect(double.writes()).toEqual([]);
   });
 
+  it("a failing /apis (503 after retries) costs at most a few seconds: auto warns and pushes through /api", async () => {
+    const double = await start({ ...GRAFANA_12, script: (_m, p) => (p.startsWith("/apis") ? "503" : undefined) });
+    const started = Date.now();
+    const result = await pushSpec(double, generateSpec(2), "auto");
+    expect(Date.now() - started).toBeLessThan(6000);
+    expect(result.ok).toBe(true);
+    expect(result.api).toBe("legacy (/api)");
+    expect(result.warnings.join("\n")).toMatch(/resource API discovery failed \(GET \/apis failed with 503.*\); using the legacy API/);
+    expect(double.dashboards.size).toBe(2);
+  });
+
   it("--api legacy uses /api even when the server has the resource API", async () => {
     const double = await start(GRAFANA_12);
     await pushSpec(double, generateSpec(2), "legacy");
