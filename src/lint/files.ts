@@ -88,7 +88,8 @@ export function lintFiles(input: RunInput): RunResult {
       inputErrors.push({ file: display, reason: (e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (e as Error).message });
       continue;
     }
-    const base = { path: abs, display, profile: input.profile ?? (isOwn(abs) ? "own" : "foreign") } as const;
+    const profile: Profile = input.profile ?? (isOwn(abs) ? "own" : "foreign");
+    const base = { path: abs, display, profile };
     if (/\.json$/i.test(abs)) {
       try {
         loaded.push({ ...base, dashboard: JSON.parse(text) as unknown });
