@@ -36,7 +36,7 @@ const demoMetric = counter({
   unit: "short",
   labels: ["mode", "kind"],
   values: { mode: ["fast", "slow"] },
-  source: { exporter: "demo exporter", owner: "upstream", reference: "demo reference" },
+  source: { id: "demo", exporter: "demo exporter", owner: "upstream", reference: "demo reference" },
 });
 
 function demoSeries(): string {
@@ -283,6 +283,13 @@ describe("each reason, on purpose-made series", () => {
     expect(one.results.find((r) => r.panel === "Variable")).toMatchObject({ status: "ok", series: 1, query: 'sum(rate(verify_demo_requests_total{kind=~"a"}[2m]))' });
     const none = await run({ vars: new Map([["kind", ["c", "d.e"]]]) });
     expect(none.results.find((r) => r.panel === "Variable")).toMatchObject({ status: "empty", reason: "value-no-match", query: 'sum(rate(verify_demo_requests_total{kind=~"(c|d\\\\.e)"}[2m]))' });
+  });
+
+  it("names the rule that records a missing recorded series", async () => {
+    const recorded = out.groups.flatMap((g) => g.rules).find((r) => r.kind === "record" && expected(r.expr, false).reason === "metric-absent")!;
+    const dashboard = readDashboard({ uid: "recorded", panels: [demoTarget("Recorded", `sum(${recorded.name})`)] }, "recorded.json");
+    const r = await verify({ client, dashboards: [dashboard], groups: out.groups, catalogue: allMetrics, rangeS: 3600, scrapeIntervalS: STEP, now: END });
+    expect(r.results.find((x) => x.kind === "panel")).toMatchObject({ status: "empty", reason: "metric-absent", hint: expect.stringContaining(`recorded by rule ${recorded.group}/${recorded.name}`) });
   });
 
   it("reports progress once per panel target and rule, up to the total", async () => {
