@@ -7,7 +7,7 @@
 import { GrafanaApiError, UnexpectedResponseError } from "./errors";
 import type { HttpClient, HttpResponse } from "./http";
 import { expectBody, HEALTH_WINDOW_MS, isJsonNotFound, type RemoteDashboard, type RemoteFolder, type SearchHit } from "./client";
-import { isObject } from "./plan";
+import { isObject, sameJson } from "./plan";
 
 /** Dashboard spec versions that hold the classic dashboard JSON we push (v2* is another model). */
 const CLASSIC_VERSIONS = ["v1", "v1beta1"] as const;
@@ -74,6 +74,11 @@ export async function discoverResourceApi(http: HttpClient, orgId: number | unde
   return { api: { namespace, dashboardVersion, folderVersion } };
 }
 
+/** Whether `current` holds `wanted`'s spec and its folder (the message annotation is history, not state). */
+function alreadyWritten(current: K8sObject, wanted: { annotations: Record<string, string>; spec: Record<string, unknown> }): boolean {
+  return sameJson(current.spec, wanted.spec) && current.metadata.annotations[FOLDER_ANNOTATION] === wanted.annotations[FOLDER_ANNOTATION];
+}
+
 export class ResourceClient {
   /** Each object as last read or written: its resourceVersion is the precondition of the next update. */
   private readonly seen = new Map<string, K8sObject>();
@@ -132,7 +137,9 @@ export class ResourceClient {
   /**
    * Creates (POST) or updates (PUT with the last seen resourceVersion) one object. A conflict —
    * 409 on create (it exists after all) or 409/412 on update (it changed) — re-reads and writes
-   * once more; a second conflict is a ResourceConflictError.
+   * once more; a second conflict is a ResourceConflictError. When the re-read object already is
+   * what we write, our earlier attempt went through and only its reply was lost (the HTTP retry
+   * then met our own new resourceVersion): that is success, not a conflict.
    */
   private async write(kind: "dashboards" | "folders", name: string, build: (current: K8sObject | null) => { annotations: Record<string, string>; spec: Record<string, unknown> }): Promise<K8sObject> {
     const apiVersion = kind === "dashboards" ? `dashboard.grafana.app/${this.api.dashboardVersion}` : `folder.grafana.app/${this.api.folderVersion}`;
@@ -149,6 +156,7 @@ export class ResourceClient {
       if (res.status === 409 || res.status === 412) {
         if (attempt > 1) throw new ResourceConflictError(objectKind, name, res.status);
         current = await this.get(kind, name);
+        if (current && alreadyWritten(current, build(current))) return current;
         continue;
       }
       const written = this.expect(res, method, path, `the written ${objectKind.toLowerCase()} "${name}" ({metadata, spec})`, (b) => k8sObject(b, name));

@@ -186,6 +186,24 @@ describe("optimistic concurrency on resourceVersion", () => {
     expect(result.items.find((i) => i.uid === "dash-0000")?.action).toBe("update");
   });
 
+  it("a lost reply to our own update is not taken for a conflict (the retry meets our new resourceVersion)", async () => {
+    const double = await start(GRAFANA_12);
+    const spec = generateSpec(1);
+    await pushSpec(double, spec, "resources");
+    (spec.dashboards[0]!.model.panels as { title: string }[])[0]!.title = "Ours";
+    let dropped = false;
+    double.options.script = (m, p) => {
+      if (dropped || m !== "PUT" || !p.endsWith("/dashboards/dash-0000")) return undefined;
+      dropped = true;
+      return "drop-after";
+    };
+    const from = double.log.length;
+    const result = await pushSpec(double, spec, "resources");
+    expect(result.ok).toBe(true);
+    expect(double.log.slice(from).filter((r) => r.path.endsWith("/dashboards/dash-0000")).map((r) => `${r.method} ${r.status}`)).toEqual(["GET 200", "PUT dropped", "PUT 409", "GET 200"]);
+    expect(double.dashboards.get("dash-0000")!.version).toBe(2); // written once
+  });
+
   it("a write that conflicts again after the retry fails that dashboard only, naming it", async () => {
     const double = await start(GRAFANA_12);
     const spec = generateSpec(3);
