@@ -5,7 +5,7 @@ import { quantities as q } from "../catalogue/quantities";
 import { thresholds as t } from "../catalogue/thresholds";
 import { eventSystem } from "../dashboards/event-system";
 import { alert, breaches, formatThreshold, value, type RuleGroupDef } from "../src/kit/alert";
-import { absent, and, appearedAboveZero, changes, eq, gauge, gt, increase, or, rate, sum } from "../src/kit/promql";
+import { absent, and, appearedAboveZero, changes, eq, current, gt, increase, or, rate, sum } from "../src/kit/promql";
 
 /**
  * Failed deliveries in the last 5 minutes, per producer and topic. Emitter contract (catalogue):
@@ -75,7 +75,7 @@ export const eventAlerts = {
   }),
   kafkaUnderReplicatedPartitions: alert({
     name: "KafkaUnderReplicatedPartitions",
-    expr: breaches(gauge(m.kafka_server_replicamanager_underreplicatedpartitions), t.underReplicatedPartitions),
+    expr: breaches(current(m.kafka_server_replicamanager_underreplicatedpartitions), t.underReplicatedPartitions),
     for: "10m",
     severity: "warning",
     summary: "Kafka partitions are under-replicated.",
