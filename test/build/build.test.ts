@@ -16,7 +16,7 @@ import { runBuild } from "../../src/pipeline/run";
 import { LAST_APPLIED_LIMIT_BYTES } from "../../src/compile/kubernetes";
 import { dashboard, type DashboardDef } from "../../src/kit/dashboard";
 import { query, stat, timeSeries, type PanelDef } from "../../src/kit/panel";
-import { gauge } from "../../src/kit/promql";
+import { current } from "../../src/kit/promql";
 import { metrics } from "../../catalogue/metrics";
 import { serviceMesh } from "../../dashboards/service-mesh";
 
@@ -117,7 +117,7 @@ describe("bad definitions fail the build, name what is wrong and write nothing",
         title: "Brokers",
         description: "Brokers in the cluster.",
         unit: "short",
-        targets: [query(gauge(metrics.kafka_brokers))],
+        targets: [query(current(metrics.kafka_brokers))],
       }),
       ...overrides,
     }) as PanelDef;

@@ -1,6 +1,6 @@
 // npm run bench:push: pushes N generated dashboards to the in-process Grafana double and checks
 // the budgets: first push under 10 s, a repeated push with zero writes.
-//   npm run bench:push -- --count 1000 --concurrency 8
+//   npm run bench:push -- --count 1000 --concurrency 8 [--api resources]
 
 import { rm } from "node:fs/promises";
 import { parseArgs } from "node:util";
@@ -10,29 +10,33 @@ import { countActions, push } from "../../src/grafana/push";
 import { generateSpec, writeOutDir } from "./fixtures";
 import { GrafanaDouble } from "./grafana-double";
 
-const { values } = parseArgs({ options: { count: { type: "string", default: "1000" }, concurrency: { type: "string", default: "8" } } });
+const { values } = parseArgs({ options: { count: { type: "string", default: "1000" }, concurrency: { type: "string", default: "8" }, api: { type: "string", default: "legacy" } } });
+if (values.api !== "legacy" && values.api !== "resources") throw new Error(`--api must be legacy or resources, got ${values.api}`);
+const api = values.api;
 const count = Number(values.count);
 const concurrency = Number(values.concurrency);
 const BUDGET_MS = 10_000;
 
-const double = await new GrafanaDouble().start();
+// Resources mode: a Grafana 12 double; the default page size of its lists.
+const double = await new GrafanaDouble(api === "resources" ? { resourceApi: { versions: ["v1beta1"] } } : {}).start();
 const outDir = await writeOutDir(generateSpec(count));
 try {
   const client = new GrafanaClient({ baseUrl: double.url, auth: { kind: "token", token: double.options.token! } });
   const outputs = await loadOutputs(outDir);
   const writes = () => double.log.filter((r) => r.method !== "GET").length;
 
-  const first = await push(client, outputs, { message: "bench", concurrency });
+  const first = await push(client, outputs, { message: "bench", concurrency, api });
   const firstWrites = writes();
   const firstCounts = countActions(first.items, "dashboard");
 
   const before = writes();
-  const second = await push(client, outputs, { message: "bench again", concurrency });
+  const second = await push(client, outputs, { message: "bench again", concurrency, api });
   const secondWrites = writes() - before;
   const versionsBumped = [...double.dashboards.values()].filter((d) => d.version !== 1).length;
 
   const rows = [
     ["dashboards", String(count)],
+    ["API", first.api ?? api],
     ["concurrency", String(concurrency)],
     ["first push", `${(first.durationMs / 1000).toFixed(2)} s (${firstCounts.create} created, ${firstWrites} writes, ${double.log.length} requests)`],
     ["repeated push", `${(second.durationMs / 1000).toFixed(2)} s (${countActions(second.items, "dashboard").unchanged} unchanged, ${secondWrites} writes)`],
