@@ -57,17 +57,13 @@ export interface RunInput {
   readonly profile?: Profile;
 }
 
+/** A directory's lintable files; a file (or a missing path, reported when read) as itself. */
 function expand(path: string): string[] {
-  try {
-    if (statSync(path).isDirectory())
-      return (readdirSync(path, { recursive: true, encoding: "utf8" }) as string[])
-        .filter((f) => /\.(json|ya?ml)$/.test(f))
-        .sort()
-        .map((f) => join(path, f));
-  } catch {
-    // Unreadable paths are reported when read.
-  }
-  return [path];
+  if (!statSync(path, { throwIfNoEntry: false })?.isDirectory()) return [path];
+  return (readdirSync(path, { recursive: true, encoding: "utf8" }) as string[])
+    .filter((f) => /\.(json|ya?ml)$/.test(f))
+    .sort()
+    .map((f) => join(path, f));
 }
 
 export function lintFiles(input: RunInput): RunResult {
@@ -77,7 +73,15 @@ export function lintFiles(input: RunInput): RunResult {
     const rel = relative(input.root, abs).replace(/\\/g, "/");
     return !rel.startsWith("..") && input.config.own.some((g) => matchesGlob(rel, g));
   };
-  for (const path of input.paths.flatMap(expand)) {
+  const paths: string[] = [];
+  for (const given of input.paths) {
+    try {
+      paths.push(...expand(given));
+    } catch (e) {
+      inputErrors.push({ file: given, reason: `cannot list: ${(e as Error).message}` });
+    }
+  }
+  for (const path of paths) {
     const abs = resolve(path);
     const rel = relative(process.cwd(), abs);
     const display = rel && !rel.startsWith("..") ? rel : path;
@@ -123,17 +127,20 @@ export function lintFiles(input: RunInput): RunResult {
 /** Rule files under out/ not part of this run (read quietly; errors there are not this run's). */
 function projectRuleFiles(root: string, loaded: readonly Loaded[]): RuleGroupSource[][] {
   const seen = new Set(loaded.map((l) => l.path));
-  let paths: string[] = [];
+  let paths: string[];
   try {
     paths = defaultTargets(root).filter((p) => /\.ya?ml$/.test(p) && !seen.has(resolve(p)));
-  } catch {
-    return [];
+  } catch (e) {
+    if (e instanceof NoOutputError) return []; // nothing built: no recording rules to add
+    throw e;
   }
   return paths.flatMap((p) => {
     try {
       return [readRuleGroups(readFileSync(p, "utf8"), false)];
-    } catch {
-      return [];
+    } catch (e) {
+      // Not this run's file: its own lint reports it; here it only adds no recorded names.
+      if (e instanceof RuleFileError || (e as NodeJS.ErrnoException).code !== undefined) return [];
+      throw e;
     }
   });
 }
