@@ -11,7 +11,10 @@ import { compileOperator, OPERATOR_DIR } from "../compile/operator";
 import { compileResources } from "../compile/resources";
 import { compilePrometheusRules } from "../compile/prometheus-rules";
 import { folderChain, type DashboardDef, type FolderDef } from "../kit/dashboard";
-import type { RuleGroupDef } from "../kit/alert";
+import { rulesForDeployment, type RuleGroupDef } from "../kit/alert";
+import { checkDeployment } from "../kit/deployment";
+import { inhibitionsForDeployment, type InhibitionDef } from "../kit/inhibition";
+import { compileInhibitions } from "../compile/inhibitions";
 import { validateDashboard, validateDashboardSet } from "../validate/dashboard";
 import { grafanaVersionProblems } from "../validate/grafana-version";
 import { validateOperatorObject } from "../validate/operator";
@@ -26,6 +29,8 @@ import type { Finding } from "../model/finding";
 export interface BuildInput {
   readonly dashboards: readonly DashboardDef[];
   readonly ruleGroups: readonly RuleGroupDef[];
+  /** Alertmanager inhibitions between those alerts. */
+  readonly inhibitions: readonly InhibitionDef[];
   /** Where Grafana-managed alert rule groups go. */
   readonly alertFolder: FolderDef;
   readonly config: BuildConfig;
@@ -46,7 +51,9 @@ const GRAFANA_ALERTS_DIR = "grafana/alert-rules/";
 const OUTPUT_OF_PATH: readonly [RegExp, keyof OutputSelection][] = [
   [/^k8s\/dashboard-/, "sidecar"],
   [/^k8s\/prometheusrule-/, "prometheusRule"],
+  [/^k8s\/alertmanagerconfig-/, "prometheusRule"],
   [/^prometheus\//, "ruleFiles"],
+  [/^alertmanager\//, "ruleFiles"],
   [/^grafana\/alert-rules\//, "grafanaAlerts"],
 ];
 
@@ -87,9 +94,13 @@ function alertLinkProblems(ruleGroups: readonly RuleGroupDef[], dashboards: read
   );
 }
 
-export function generateOutputs(input: BuildInput): BuildResult {
-  const { config } = input;
-  const problems: Finding[] = [];
+export function generateOutputs(platform: BuildInput): BuildResult {
+  const { config } = platform;
+  const problems: Finding[] = checkDeployment(platform.catalogue, config.deployedSources, platform.ruleGroups).map((message) => ({
+    location: ["build.config.ts"],
+    message,
+  }));
+  const input: BuildInput = { ...platform, ruleGroups: rulesForDeployment(platform.ruleGroups, config.deployedSources) };
   const files: OutputFile[] = [];
 
   const compiled: { def: DashboardDef; json: DashboardJson }[] = [];
@@ -116,6 +127,13 @@ export function generateOutputs(input: BuildInput): BuildResult {
   });
   problems.push(...rules.problems);
   files.push(...rules.files);
+
+  const inhibitions = compileInhibitions(inhibitionsForDeployment(input.inhibitions, config.deployedSources), {
+    namespace: config.namespace,
+    labels: config.ruleLabels,
+  });
+  problems.push(...inhibitions.problems);
+  files.push(...inhibitions.files);
 
   const grafanaAlerts = compileGrafanaAlertGroups(input.ruleGroups, {
     datasourceUid: config.grafanaAlertDatasourceUid,
