@@ -1,7 +1,8 @@
 // Compiles rule groups to Prometheus rule files and prometheus-operator PrometheusRule resources.
 // Pure: definitions in, files and problems out; the build decides what to write and when to fail.
 
-import { PrometheusRule } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule";
+import type { ErrorObject } from "ajv";
+import validatePrometheusRule from "../../schema/prometheusrule.validate.js";
 import {
   dashboardUrlFor,
   defaultGrafanaUrl,
@@ -230,23 +231,33 @@ export function checkSummary(summary: string): string[] {
   return problems;
 }
 
-/** Turns the CRD validator's errors into problems that name the group and the rule. */
-function validateResource(resource: ConstructorParameters<typeof PrometheusRule>[0], group: RuleGroupDef): Problem[] {
-  try {
-    new PrometheusRule(resource).validate();
-    return [];
-  } catch (error) {
-    const errors = (error as { errors?: { instancePath?: string; message?: string }[] }).errors;
-    if (!errors) return [{ location: [group.name], message: `PrometheusRule validation failed: ${(error as Error).message}` }];
-    const ruleNames = [...(group.recordings ?? []).map((r) => r.record), ...group.alerts.map((a) => a.name)];
-    return errors.map((e) => {
-      const path = e.instancePath ?? "";
-      const index = /^\/spec\/groups\/\d+\/rules\/(\d+)/.exec(path)?.[1];
-      const rule = index === undefined ? undefined : ruleNames[Number(index)];
-      return {
-        location: rule ? [group.name, rule] : [group.name],
-        message: `PrometheusRule schema: ${path || "/"} ${e.message ?? "is invalid"}`,
-      };
-    });
+/** What a CRD schema error says, from its keyword and params (the validator carries no messages). */
+function describeSchemaError(error: ErrorObject): string {
+  const params = error.params as Record<string, unknown>;
+  switch (error.keyword) {
+    case "required":
+      return `must have property "${String(params.missingProperty)}"`;
+    case "pattern":
+      return `must match ${String(params.pattern)}`;
+    case "type":
+      return `must be ${String(params.type)}`;
+    case "enum":
+      return `must be one of ${JSON.stringify(params.allowedValues)}`;
+    default:
+      return `fails ${error.keyword} ${JSON.stringify(params)}`;
   }
+}
+
+/** Validates against the prometheus-operator CRD schema; errors name the group and the rule. */
+function validateResource(resource: unknown, group: RuleGroupDef): Problem[] {
+  if (validatePrometheusRule(resource)) return [];
+  const ruleNames = [...(group.recordings ?? []).map((r) => r.record), ...group.alerts.map((a) => a.name)];
+  return (validatePrometheusRule.errors ?? []).map((e) => {
+    const index = /^\/spec\/groups\/\d+\/rules\/(\d+)/.exec(e.instancePath)?.[1];
+    const rule = index === undefined ? undefined : ruleNames[Number(index)];
+    return {
+      location: rule ? [group.name, rule] : [group.name],
+      message: `PrometheusRule schema: ${e.instancePath || "/"} ${describeSchemaError(e)}`,
+    };
+  });
 }

@@ -198,10 +198,10 @@ describe("generated documentation", () => {
     expect(await readFile(join(repo, "docs/metrics.md"), "utf8")).toBe(metricsDoc());
   });
 
-  it("schema/ matches a fresh generation from @grafana/schema (run `npm run generate:schema`)", async () => {
-    const committed = await Promise.all(["dashboard.schema.json", "dashboard.validate.js"].map((f) => readFile(join(repo, "schema", f), "utf8")));
+  it("schema/ matches a fresh generation from @grafana/schema and @kubernetes-models (run `npm run generate:schema`)", async () => {
+    const committed = await Promise.all(["dashboard.schema.json", "dashboard.validate.js", "prometheusrule.validate.js"].map((f) => readFile(join(repo, "schema", f), "utf8")));
     await run("npx", ["tsx", "scripts/generate-schema.ts", "--out-dir", tmp], { cwd: repo });
-    const fresh = await Promise.all(["dashboard.schema.json", "dashboard.validate.js"].map((f) => readFile(join(tmp, f), "utf8")));
+    const fresh = await Promise.all(["dashboard.schema.json", "dashboard.validate.js", "prometheusrule.validate.js"].map((f) => readFile(join(tmp, f), "utf8")));
     expect(fresh).toEqual(committed);
   }, 60_000);
 });
