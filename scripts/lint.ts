@@ -18,6 +18,7 @@ import {
 } from "../src/lint/index";
 import { formatInputError, EXIT_USAGE } from "../src/lint/report";
 import { parseDuration } from "../src/lint/duration";
+import { recoverOutDir } from "../src/build/write";
 
 const USAGE = `usage: npm run lint -- [--format text|json] [--config FILE] [--scrape-interval 30s] [--strict] [FILE|DIR ...]
   no paths: lint out/dashboards/*.json, out/prometheus/*.yaml and PrometheusRule YAML under out/k8s/
@@ -28,7 +29,7 @@ function fail(message: string): never {
   process.exit(EXIT_USAGE);
 }
 
-function main(): number {
+async function main(): Promise<number> {
   let args;
   try {
     args = parseArgs({
@@ -69,6 +70,8 @@ function main(): number {
 
   let paths: string[] = positionals;
   if (paths.length === 0) {
+    // A build killed halfway may have left out/ moved aside: put it back before reading it.
+    for (const line of await recoverOutDir(resolve(root, "out"))) process.stderr.write(`${line}\n`);
     try {
       paths = defaultTargets(root);
     } catch (e) {
@@ -91,4 +94,4 @@ function main(): number {
   return exitCode(result, values.strict);
 }
 
-process.exitCode = main();
+process.exitCode = await main();

@@ -14,6 +14,7 @@ import type { Auth, HttpOptions } from "../src/grafana/http";
 import { MANIFEST_FILE, loadOutputs } from "../src/grafana/manifest";
 import { countActions, push, type ItemResult, type Kind, type PushResult } from "../src/grafana/push";
 import { Redactor } from "../src/grafana/redact";
+import { recoverOutDir } from "../src/build/write";
 
 export interface CliIo {
   readonly stdout: (text: string) => void;
@@ -173,6 +174,8 @@ export async function main(argv: readonly string[], env: Readonly<Record<string,
 
   const outDir = path.resolve(io.cwd, values.out ?? "out");
   try {
+    // A build killed halfway may have left out/ moved aside: put it back before reading it.
+    for (const line of await recoverOutDir(outDir)) out(line);
     if (!existsSync(path.join(outDir, MANIFEST_FILE))) {
       err(`error: ${path.join(outDir, MANIFEST_FILE)} does not exist; run \`npm run build\` first.`);
       return 1;

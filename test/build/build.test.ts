@@ -11,7 +11,7 @@ import { parse } from "yaml";
 import { generateOutputs, platformInput, type BuildInput } from "../../src/build/generate";
 import { findStaleOutputs, listFiles } from "../../src/build/stale";
 import { BuildError } from "../../src/build/output";
-import { runBuild } from "../../src/build/run";
+import { writeOutputs } from "../../src/build/write";
 import { LAST_APPLIED_LIMIT_BYTES } from "../../src/compile/kubernetes";
 import { dashboard, type DashboardDef } from "../../src/kit/dashboard";
 import { query, stat, timeSeries, type PanelDef } from "../../src/kit/panel";
@@ -21,6 +21,7 @@ import { serviceMesh } from "../../dashboards/service-mesh";
 
 const run = promisify(execFile);
 const repo = new URL("../..", import.meta.url).pathname;
+const runBuild = async (outDir: string, input: BuildInput = platformInput) => writeOutputs(generateOutputs(input).files, outDir, repo);
 
 let tmp: string;
 beforeEach(async () => {
