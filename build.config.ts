@@ -1,6 +1,6 @@
 // Deployment settings for `npm run build`. Change them here; definitions stay as they are.
 
-import type { BuildConfig } from "./src/build/config";
+import type { BuildConfig } from "./src/model/config";
 
 export const buildConfig: BuildConfig = {
   namespace: "monitoring",
@@ -10,4 +10,21 @@ export const buildConfig: BuildConfig = {
   ruleLabels: { release: "kube-prometheus-stack" },
   grafanaUrl: "https://grafana.254carbon.com",
   grafanaAlertDatasourceUid: "prometheus",
+  outputs: {
+    dashboardJson: true,
+    sidecar: true,
+    prometheusRule: true,
+    ruleFiles: true,
+    grafanaAlerts: true,
+    resources: true,
+    operator: true,
+  },
+  // The oldest Grafana that accepts the emitted dashboard schemaVersion 42 (src/validate/grafana-version.ts).
+  oldestGrafanaVersion: "12.2.0",
+  resourceApiVersion: "v1beta1",
+  operator: {
+    instanceSelector: { matchLabels: { dashboards: "grafana" } },
+    resyncPeriod: "10m",
+    dashboardSource: "json",
+  },
 };

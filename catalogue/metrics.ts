@@ -3,7 +3,8 @@
 // where no standard exporter has one, the metric is the platform's own (owner: "platform",
 // prefix `carbon_`) and its emitter is named.
 
-import { counter, gauge, histogram, type AnyMetric, type MetricSource } from "../src/kit/metric";
+import { counter, gauge, histogram } from "../src/kit/metric";
+import type { AnyMetric, MetricSource } from "../src/model/metric";
 
 // ---------------------------------------------------------------- sources
 
@@ -80,7 +81,7 @@ const istioValues = {
   connection_security_policy: ["mutual_tls", "none", "unknown"],
 } as const;
 
-/** Realistic values of open Istio labels, for synthetic test data (src/lint/synthetic). */
+/** Realistic values of open Istio labels, for synthetic test data (test/support/synthetic). */
 const istioExamples = {
   response_code: ["200", "404", "503"],
   response_flags: ["-", "UO"],

@@ -6,7 +6,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { generateOutputs } from "../src/build/generate";
+import { generateOutputs } from "../src/pipeline/generate";
+import { platformInput } from "./platform";
 
 const repo = fileURLToPath(new URL("..", import.meta.url));
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -22,14 +23,14 @@ try {
   }
   console.log(`cold npm run build (new process each, 5 runs): median ${fmt(median(cold))}, min ${fmt(Math.min(...cold))}, max ${fmt(Math.max(...cold))}`);
 
-  generateOutputs(); // warm the module graph and validators
+  generateOutputs(platformInput); // warm the module graph and validators
   const warm: number[] = [];
   for (let i = 0; i < 20; i++) {
     const started = performance.now();
-    generateOutputs();
+    generateOutputs(platformInput);
     warm.push(performance.now() - started);
   }
-  const { counts, files } = generateOutputs();
+  const { counts, files } = generateOutputs(platformInput);
   console.log(`in-process generation (20 runs): median ${fmt(median(warm))} for ${counts.dashboards} dashboards, ${counts.panels} panels, ${counts.alerts} alerts, ${files.length} files`);
 } finally {
   rmSync(outDir, { recursive: true, force: true });

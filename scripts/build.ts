@@ -6,10 +6,10 @@
 
 import { relative, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { BuildError } from "../src/build/output";
-import { OutDirError } from "../src/build/out-dir";
-import type { BuildResult } from "../src/build/generate";
-import { writeOutputs } from "../src/build/write";
+import { BuildError } from "../src/model/output";
+import { OutDirError } from "../src/pipeline/out-dir";
+import type { BuildResult } from "../src/pipeline/generate";
+import { writeOutputs } from "../src/pipeline/write";
 import { outDirOf, startTypeCheck, USAGE } from "./build-support.mjs";
 
 export interface BuildContext {
@@ -37,8 +37,8 @@ export async function main(argv: readonly string[], context: BuildContext): Prom
     try {
       // Imported here, not above: evaluating a definition with a type error may throw, and
       // then the type checker's report is the one to show.
-      const { generateOutputs } = await import("../src/build/generate");
-      generated = generateOutputs();
+      const [{ generateOutputs }, { platformInput }] = await Promise.all([import("../src/pipeline/generate"), import("./platform")]);
+      generated = generateOutputs(platformInput);
     } catch (error) {
       generationError = error;
     }

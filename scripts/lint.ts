@@ -18,7 +18,8 @@ import {
 } from "../src/lint/index";
 import { formatInputError, EXIT_USAGE } from "../src/lint/report";
 import { parseDuration } from "../src/lint/duration";
-import { recoverOutDir } from "../src/build/write";
+import { recoverOutDir } from "../src/pipeline/write";
+import { platformCatalogue } from "./platform";
 
 const USAGE = `usage: npm run lint -- [--format text|json] [--config FILE] [--scrape-interval 30s] [--strict] [FILE|DIR ...]
   no paths: lint out/dashboards/*.json, out/prometheus/*.yaml and PrometheusRule YAML under out/k8s/
@@ -83,7 +84,7 @@ async function main(): Promise<number> {
     if (missing.length === paths.length) fail(missing.map((p) => `${p}: no such file or directory`).join("\n"));
   }
 
-  const result = lintFiles({ paths, discovered: positionals.length === 0, root, config, options: defaultOptions({ scrapeIntervalMs }) });
+  const result = lintFiles({ paths, discovered: positionals.length === 0, root, config, options: defaultOptions(platformCatalogue, { scrapeIntervalMs }) });
   if (values.format === "json") process.stdout.write(`${formatJson(result)}\n`);
   else {
     for (const f of result.findings) process.stdout.write(`${formatFinding(f)}\n`);

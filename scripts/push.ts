@@ -11,10 +11,11 @@ import { parseArgs } from "node:util";
 import { GrafanaClient } from "../src/grafana/client";
 import { UsageError } from "../src/grafana/errors";
 import type { Auth, HttpOptions } from "../src/grafana/http";
-import { MANIFEST_FILE, loadOutputs } from "../src/grafana/manifest";
+import { loadOutputs } from "../src/grafana/manifest";
+import { MANIFEST_FILE } from "../src/model/manifest";
 import { countActions, push, type ItemResult, type Kind, type PushResult } from "../src/grafana/push";
 import { Redactor } from "../src/grafana/redact";
-import { recoverOutDir } from "../src/build/write";
+import { recoverOutDir } from "../src/pipeline/write";
 
 export interface CliIo {
   readonly stdout: (text: string) => void;
@@ -73,8 +74,8 @@ function defaultGitCommit(): string | undefined {
 
 async function defaultFindStale(outDir: string): Promise<string[]> {
   // Loaded lazily: it runs a full in-memory build, which library users and tests do not need.
-  const { findStaleOutputs } = await import("../src/build/stale");
-  return findStaleOutputs(outDir);
+  const [{ findStaleOutputs }, { platformInput }] = await Promise.all([import("../src/pipeline/stale"), import("./platform")]);
+  return findStaleOutputs(outDir, platformInput);
 }
 
 const LABEL: Record<Kind, string> = { folder: "folder", dashboard: "dashboard", "alert-rule-group": "alert group" };

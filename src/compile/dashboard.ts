@@ -13,15 +13,11 @@ import * as bargauge from "@grafana/grafana-foundation-sdk/bargauge";
 import * as nodegraph from "@grafana/grafana-foundation-sdk/nodegraph";
 import type { Threshold } from "../kit/threshold";
 import type { DashboardDef } from "../kit/dashboard";
-import type { GridPos, PanelDef, Target } from "../kit/panel";
+import type { PanelDef, Target } from "../kit/panel";
+import { DATASOURCE_VARIABLE, GRID_COLUMNS, type DashboardJson, type GridPos } from "../model/dashboard";
 
-export const DATASOURCE_VARIABLE = "datasource";
 const datasource: common.DataSourceRef = { type: "prometheus", uid: `\${${DATASOURCE_VARIABLE}}` };
 
-export type DashboardJson = Record<string, unknown> & { uid: string; title: string; panels: PanelJson[] };
-export type PanelJson = Record<string, unknown> & { id: number; title: string; gridPos: GridPos };
-
-const GRID_COLUMNS = 24;
 const DEFAULT_SIZE = { w: 12, h: 8 } as const;
 
 /**

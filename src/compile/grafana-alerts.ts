@@ -22,9 +22,9 @@
 
 import { createHash } from "node:crypto";
 import { renderDescription, type AnyAlert, type RuleGroupDef } from "../kit/alert";
-import { parseDuration } from "../kit/duration";
+import { parseDuration } from "../model/duration";
 import { ruleContext, type Duration } from "../kit/promql";
-import type { Compiled, OutputFile, Problem } from "../build/output";
+import type { Compiled, OutputFile, Problem } from "../model/output";
 
 export interface GrafanaAlertOptions {
   /** uid of the Prometheus data source the queries run against. */
@@ -67,7 +67,38 @@ export function grafanaValueTemplates(text: string): string {
   return text.replace(/\$value\b(?!s)/g, "$$values.B.Value");
 }
 
-function compileRule(alert: AnyAlert, group: RuleGroupDef, options: GrafanaAlertOptions): Record<string, unknown> {
+export interface GrafanaQuery {
+  readonly refId: string;
+  readonly relativeTimeRange: { readonly from: number; readonly to: number };
+  readonly datasourceUid: string;
+  readonly model: Record<string, unknown>;
+}
+
+/** One Grafana-managed alert rule, as the provisioning API takes it. */
+export interface GrafanaRule {
+  readonly uid: string;
+  readonly title: string;
+  readonly folderUID: string;
+  readonly ruleGroup: string;
+  readonly condition: string;
+  readonly data: readonly GrafanaQuery[];
+  readonly for: Duration;
+  readonly keep_firing_for?: Duration;
+  readonly noDataState: "OK";
+  readonly execErrState: "Error";
+  readonly isPaused: boolean;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly annotations: Readonly<Record<string, string>>;
+}
+
+/** A rule group as every Grafana-managed output (provisioning files, operator) is compiled from. */
+export interface GrafanaRuleGroup {
+  readonly name: string;
+  readonly interval: Duration;
+  readonly rules: readonly GrafanaRule[];
+}
+
+function compileRule(alert: AnyAlert, group: RuleGroupDef, options: GrafanaAlertOptions): GrafanaRule {
   const expr = alert.expr.render(ruleContext(group.rateWindow));
   const description = grafanaValueTemplates(renderDescription(alert).text);
   const exprDatasource = { type: EXPR_DATASOURCE, uid: EXPR_DATASOURCE };
@@ -124,8 +155,9 @@ function compileRule(alert: AnyAlert, group: RuleGroupDef, options: GrafanaAlert
   };
 }
 
-export function compileGrafanaAlertGroups(groups: readonly RuleGroupDef[], options: GrafanaAlertOptions): Compiled {
+export function compileGrafanaAlertGroups(groups: readonly RuleGroupDef[], options: GrafanaAlertOptions): Compiled & { groups: GrafanaRuleGroup[] } {
   const problems: Problem[] = [];
+  const compiledGroups: GrafanaRuleGroup[] = [];
   const seenNames = new Map<string, string>();
   const seenUids = new Map<string, string>();
   const seenGroups = new Set<string>();
@@ -138,11 +170,12 @@ export function compileGrafanaAlertGroups(groups: readonly RuleGroupDef[], optio
     }
     if (seenGroups.has(group.name)) problems.push({ location: [group.name], message: "group name is used twice" });
     seenGroups.add(group.name);
-    const interval = durationSeconds(group.interval ?? DEFAULT_INTERVAL);
+    const intervalDuration = group.interval ?? DEFAULT_INTERVAL;
+    const interval = durationSeconds(intervalDuration);
     if (interval <= 0 || interval % SCHEDULER_INTERVAL_S !== 0) {
       problems.push({ location: [group.name], message: `interval ${group.interval} must be a positive multiple of ${SCHEDULER_INTERVAL_S}s for Grafana` });
     }
-    const rules: Record<string, unknown>[] = [];
+    const rules: GrafanaRule[] = [];
     for (const alert of group.alerts) {
       const where = [group.name, alert.name];
       if (alert.name.length < 1 || alert.name.length > 190) problems.push({ location: where, message: "alert name must be 1-190 characters (Grafana rule title)" });
@@ -150,14 +183,15 @@ export function compileGrafanaAlertGroups(groups: readonly RuleGroupDef[], optio
       if (other !== undefined) problems.push({ location: where, message: `alert name is also used in group "${other}"; uids derive from names, so names must be unique` });
       seenNames.set(alert.name, group.name);
       const rule = compileRule(alert, group, options);
-      const uid = rule.uid as string;
+      const uid = rule.uid;
       const clash = seenUids.get(uid);
       if (clash !== undefined && clash !== alert.name) problems.push({ location: where, message: `uid ${uid} clashes with alert "${clash}"` });
       seenUids.set(uid, alert.name);
       rules.push(rule);
     }
+    compiledGroups.push({ name: group.name, interval: intervalDuration, rules });
     const body = { title: group.name, folderUid: options.folderUid, interval, rules };
     files.push({ path: `grafana/alert-rules/${group.name}.json`, content: JSON.stringify(body, null, 2) + "\n" });
   }
-  return { files, problems };
+  return { files, problems, groups: compiledGroups };
 }

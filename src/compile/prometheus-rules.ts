@@ -13,9 +13,9 @@ import {
   type RuleGroupDef,
 } from "../kit/alert";
 import { ruleContext } from "../kit/promql";
-import type { Compiled, OutputFile, Problem } from "../build/output";
+import type { Compiled, OutputFile, Problem } from "../model/output";
 import { toYaml } from "./kubernetes";
-import { parseDuration } from "../kit/duration";
+import { parseDuration } from "../model/duration";
 
 export interface PrometheusRuleOptions {
   /** Namespace of the PrometheusRule resources. */

@@ -1,41 +1,10 @@
-// The contract between the build and the push: out/manifest.json says which folders, dashboards
-// and alert rule groups exist and where each goes. The build writes it; push reads it here.
+// Reads and checks out/manifest.json (src/model/manifest.ts) and the files it lists, for the push.
 
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import Ajv, { type JSONSchemaType } from "ajv";
-import { UID_PATTERN } from "../kit/dashboard";
-
-export interface ManifestFolder {
-  readonly uid: string;
-  readonly title: string;
-  /** Nested folders name their parent; parents are listed first. */
-  readonly parentUid?: string;
-}
-
-export interface ManifestDashboard {
-  readonly uid: string;
-  readonly title: string;
-  /** "" puts the dashboard in Grafana's General folder. */
-  readonly folderUid: string;
-  /** Relative to out/: `dashboards/<uid>.json`. */
-  readonly file: string;
-}
-
-export interface ManifestAlertRuleGroup {
-  readonly name: string;
-  readonly folderUid: string;
-  /** Relative to out/: `grafana/alert-rules/<name>.json`. */
-  readonly file: string;
-}
-
-export interface Manifest {
-  readonly folders: readonly ManifestFolder[];
-  readonly dashboards: readonly ManifestDashboard[];
-  readonly alertRuleGroups?: readonly ManifestAlertRuleGroup[];
-}
-
-export const MANIFEST_FILE = "manifest.json";
+import { UID_PATTERN } from "../model/dashboard";
+import { MANIFEST_FILE, type Manifest, type ManifestAlertRuleGroup, type ManifestDashboard } from "../model/manifest";
 
 // Same rules Grafana applies (grafana-api.md): uid ≤ 40 of [a-zA-Z0-9-_].
 const uid = { type: "string", pattern: UID_PATTERN.source } as const;

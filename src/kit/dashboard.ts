@@ -1,6 +1,6 @@
 // Dashboard kit: a dashboard definition, its folder and its filter variables.
 
-import type { AnyMetric, LabelOf } from "./metric";
+import type { AnyMetric, LabelOf } from "../model/metric";
 import type { PanelDef } from "./panel";
 
 /** A Grafana folder; `parent` makes it nested. The sidecar path is the titles joined by "/". */
@@ -25,9 +25,6 @@ export function labelVariable<M extends AnyMetric>(name: string, displayName: st
   const series = metric.type === "histogram" ? `${metric.name}_count` : metric.name;
   return { name, label: displayName, query: `label_values(${series}, ${label})` };
 }
-
-/** Grafana's rule for dashboard, folder and alert rule uids. */
-export const UID_PATTERN = /^[a-zA-Z0-9_-]{1,40}$/;
 
 export interface DashboardDef {
   /** At most 40 characters of `[a-zA-Z0-9-_]`. */

@@ -1,48 +1,7 @@
-// Metric declarations: the vocabulary every query, panel and alert is written in.
-// The catalogue (catalogue/metrics.ts) holds the instances; this file only gives them types.
+// Metric declarations for the catalogue: `counter({...})` infers the name, labels and closed
+// label values as literal types, so queries are checked against them.
 
-export type MetricType = "counter" | "gauge" | "histogram";
-
-/** Who emits a metric, and what must be switched on for it to exist. */
-export interface MetricSource {
-  /** The exporter or library that emits it, e.g. "Istio sidecar (Envoy)". */
-  readonly exporter: string;
-  /** Configuration or version it needs; omitted when it is on by default. */
-  readonly requires?: string;
-  /** "upstream": a standard exporter emits it. "platform": 254Carbon's own code must. */
-  readonly owner: "upstream" | "platform";
-  /** Where the name was read from (docs page or source file). */
-  readonly reference: string;
-}
-
-/** Label values a label may take, for the labels that have a closed set of them. */
-export type LabelValues<L extends string> = { readonly [K in L]?: readonly string[] };
-
-export interface MetricDef<
-  N extends string = string,
-  T extends MetricType = MetricType,
-  L extends string = string,
-  V extends LabelValues<L> = LabelValues<L>,
-> {
-  readonly name: N;
-  readonly type: T;
-  readonly help: string;
-  /** Unit of the raw value, as a Grafana unit id ("ms", "bytes", "short"). */
-  readonly unit: string;
-  readonly labels: readonly L[];
-  readonly values: V;
-  /** Realistic values of open labels (not a closed set), for synthetic test data. */
-  readonly examples?: LabelValues<L>;
-  readonly source: MetricSource;
-}
-
-export type AnyMetric = MetricDef<string, MetricType, string, LabelValues<string>>;
-export type CounterMetric = MetricDef<string, "counter", string, LabelValues<string>>;
-export type GaugeMetric = MetricDef<string, "gauge", string, LabelValues<string>>;
-export type HistogramMetric = MetricDef<string, "histogram", string, LabelValues<string>>;
-
-export type LabelOf<M> = M extends MetricDef<string, MetricType, infer L, LabelValues<string>> ? L : never;
-export type ValuesOf<M> = M extends MetricDef<string, MetricType, string, infer V> ? V : never;
+import type { LabelValues, MetricDef, MetricSource, MetricType } from "../model/metric";
 
 interface MetricInput<N extends string, L extends string, V extends LabelValues<L>> {
   readonly name: N;
@@ -67,10 +26,3 @@ export const counter = declare("counter");
 export const gauge = declare("gauge");
 /** A classic Prometheus histogram: `<name>_bucket{le}`, `<name>_sum`, `<name>_count`. */
 export const histogram = declare("histogram");
-
-/** The series names a metric really has in Prometheus. */
-export function seriesNames(metric: AnyMetric): string[] {
-  return metric.type === "histogram"
-    ? [`${metric.name}_bucket`, `${metric.name}_sum`, `${metric.name}_count`]
-    : [metric.name];
-}

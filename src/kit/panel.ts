@@ -1,6 +1,7 @@
 // Panel kit: what a dashboard definition says about a panel, as plain typed data.
 // The compiler (src/compile/dashboard.ts) turns it into Grafana JSON through the foundation SDK.
 
+import type { GridPos } from "../model/dashboard";
 import type { Threshold } from "./threshold";
 import { dashboardContext, renderLabelTemplate, type LabelRefs, type Vector } from "./promql";
 
@@ -38,13 +39,6 @@ export function query<L extends string>(expr: Vector<L>, options: QueryOptions<L
     format: options.format ?? "time_series",
     threshold: options.threshold,
   };
-}
-
-export interface GridPos {
-  readonly x: number;
-  readonly y: number;
-  readonly w: number;
-  readonly h: number;
 }
 
 /** What every panel must say. A missing unit or description is a type error. */

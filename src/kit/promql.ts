@@ -11,7 +11,7 @@ import type {
   LabelOf,
   LabelValues,
   ValuesOf,
-} from "./metric";
+} from "../model/metric";
 
 export type Duration = `${number}${"ms" | "s" | "m" | "h" | "d" | "w"}`;
 

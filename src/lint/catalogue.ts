@@ -1,6 +1,6 @@
 // Lookups over the metric catalogue: what kind of series a name is, and which labels it has.
 
-import { seriesNames, type AnyMetric } from "../kit/metric";
+import { seriesNames, type AnyMetric } from "../model/metric";
 
 export type SeriesKind = "counter" | "gauge" | "unknown";
 

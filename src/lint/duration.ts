@@ -1,6 +1,6 @@
 // Duration formatting for messages and configuration.
 
-import { parseDuration } from "../kit/duration";
+import { parseDuration } from "../model/duration";
 
 export { parseDuration };
 

@@ -1,10 +1,10 @@
-// Default lint settings: the project's catalogue and a 30 s scrape interval.
+// Default lint settings: the given catalogue (the caller passes it in) and a 30 s scrape interval.
 
-import { allMetrics } from "../../catalogue/metrics";
+import type { AnyMetric } from "../model/metric";
 import type { LintOptions } from "./types";
 
 export const DEFAULT_SCRAPE_INTERVAL_MS = 30_000;
 
-export function defaultOptions(overrides: Partial<LintOptions> = {}): LintOptions {
-  return { catalogue: allMetrics, scrapeIntervalMs: DEFAULT_SCRAPE_INTERVAL_MS, recordedNames: new Set(), ...overrides };
+export function defaultOptions(catalogue: readonly AnyMetric[], overrides: Partial<LintOptions> = {}): LintOptions {
+  return { catalogue, scrapeIntervalMs: DEFAULT_SCRAPE_INTERVAL_MS, recordedNames: new Set(), ...overrides };
 }

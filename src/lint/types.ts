@@ -1,6 +1,6 @@
 // Shared shapes of the linter: what a finding is and what a lint run needs to know.
 
-import type { AnyMetric } from "../kit/metric";
+import type { AnyMetric } from "../model/metric";
 
 export type Severity = "error" | "warning";
 

@@ -4,11 +4,9 @@
 
 import type { ErrorObject } from "ajv";
 import validateSchema from "../../schema/dashboard.validate.js";
-import { DATASOURCE_VARIABLE, type DashboardJson, type PanelJson } from "../compile/dashboard";
-import type { Problem } from "../build/output";
-import { UID_PATTERN } from "../kit/dashboard";
+import { DATASOURCE_VARIABLE, GRID_COLUMNS, UID_PATTERN, type DashboardJson, type PanelJson } from "../model/dashboard";
+import type { Problem } from "../model/output";
 
-const GRID_COLUMNS = 24;
 /** Grafana's own variables, always defined. */
 const BUILTIN_VARIABLES = new Set(["__rate_interval", "__interval", "__range", "__auto", "__interval_ms", "__range_s", "__range_ms", "__dashboard", "__from", "__to"]);
 

@@ -7,13 +7,14 @@ import { existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { generateOutputs } from "../../src/build/generate";
-import { MARKER_FILE, OutDirError } from "../../src/build/out-dir";
-import { recoverOutDir, writeOutputs } from "../../src/build/write";
+import { generateOutputs } from "../../src/pipeline/generate";
+import { platformInput } from "../../scripts/platform";
+import { MARKER_FILE, OutDirError } from "../../src/pipeline/out-dir";
+import { recoverOutDir, writeOutputs } from "../../src/pipeline/write";
 import { copyRepo, snapshot, type RepoCopy } from "../support/repo-copy";
 
 const repo = new URL("../..", import.meta.url).pathname;
-const files = generateOutputs().files;
+const files = generateOutputs(platformInput).files;
 
 let tmp: string;
 beforeEach(async () => {

@@ -6,7 +6,8 @@ import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { PrometheusRule } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule";
 import validate from "../../schema/prometheusrule.validate.js";
-import { generateOutputs } from "../../src/build/generate";
+import { generateOutputs } from "../../src/pipeline/generate";
+import { platformInput } from "../../scripts/platform";
 
 type Fields = Record<string, unknown>;
 interface Resource extends Fields {
@@ -14,7 +15,7 @@ interface Resource extends Fields {
   spec: { groups: (Fields & { rules: Fields[] })[] };
 }
 
-const generated: Resource[] = generateOutputs()
+const generated: Resource[] = generateOutputs(platformInput)
   .files.filter((f) => f.path.startsWith("k8s/prometheusrule-"))
   .map((f) => parse(f.content) as Resource);
 

@@ -4,7 +4,8 @@
 import { describe, expect, it } from "vitest";
 import { dashboards } from "../../dashboards";
 import { thresholds, type Threshold } from "../../catalogue/thresholds";
-import { compileDashboard, type DashboardJson, type PanelJson } from "../../src/compile/dashboard";
+import { compileDashboard } from "../../src/compile/dashboard";
+import type { DashboardJson, PanelJson } from "../../src/model/dashboard";
 import { validateDashboard } from "../../src/validate/dashboard";
 
 const compiled = new Map(dashboards.map((d) => [d.uid, compileDashboard(d)]));

@@ -3,8 +3,9 @@
 import { describe, expect, it } from "vitest";
 import { lintDashboard } from "../../src/lint/dashboard";
 import { defaultOptions } from "../../src/lint/options";
+import { allMetrics } from "../../catalogue/metrics";
 
-const options = defaultOptions();
+const options = defaultOptions(allMetrics);
 const ds = { type: "prometheus", uid: "${datasource}" };
 
 function panel(overrides: Record<string, unknown> = {}): Record<string, unknown> {

@@ -4,6 +4,7 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { defaultOptions, defaultTargets, lintFiles, loadConfig } from "../../src/lint";
+import { allMetrics } from "../../catalogue/metrics";
 
 const root = new URL("../..", import.meta.url).pathname;
 
@@ -14,7 +15,7 @@ describe("npm run lint on out/", () => {
     discovered: true,
     root,
     config,
-    options: defaultOptions({ scrapeIntervalMs: config.scrapeIntervalMs }),
+    options: defaultOptions(allMetrics, { scrapeIntervalMs: config.scrapeIntervalMs }),
   });
 
   it("reads every dashboard and rule file the build writes", () => {

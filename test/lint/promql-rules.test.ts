@@ -4,8 +4,9 @@ import { describe, expect, it } from "vitest";
 import { lintQuery } from "../../src/lint/promql/lint";
 import { defaultOptions } from "../../src/lint/options";
 import type { QueryInput } from "../../src/lint/promql/lint";
+import { allMetrics } from "../../catalogue/metrics";
 
-const options = defaultOptions();
+const options = defaultOptions(allMetrics);
 const dash: QueryInput = { mode: "dashboard", own: true, variables: [] };
 const rule: QueryInput = { mode: "rule", own: true };
 const external: QueryInput = { mode: "rule", own: false };
@@ -72,7 +73,7 @@ describe("PromQL rules", () => {
   });
 
   it("knows recording rule outputs", () => {
-    const opts = defaultOptions({ recordedNames: new Set(["service:istio_requests:rate5m"]) });
+    const opts = defaultOptions(allMetrics, { recordedNames: new Set(["service:istio_requests:rate5m"]) });
     expect(lintQuery("sum(service:istio_requests:rate5m)", rule, opts).findings).toEqual([]);
   });
 
@@ -118,7 +119,7 @@ describe("PromQL rules", () => {
   });
 
   it("respects the configured scrape interval", () => {
-    const opts = defaultOptions({ scrapeIntervalMs: 60_000 });
+    const opts = defaultOptions(allMetrics, { scrapeIntervalMs: 60_000 });
     expect(lintQuery("sum(rate(kong_http_requests_total[1m]))", rule, opts).findings.map((f) => f.rule)).toContain("rate-range-min");
     expect(lintQuery("sum(rate(kong_http_requests_total[2m]))", rule, opts).findings).toEqual([]);
   });

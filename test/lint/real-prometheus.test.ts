@@ -7,10 +7,10 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { allMetrics } from "../../catalogue/metrics";
-import { seriesNames } from "../../src/kit/metric";
+import { seriesNames } from "../../src/model/metric";
 import { readRuleGroups } from "../../src/lint/rules-file";
-import { generateOpenMetrics } from "../../src/lint/synthetic/openmetrics";
-import { panelTargets, type PanelTarget } from "../../src/lint/synthetic/queries";
+import { generateOpenMetrics } from "../support/synthetic/openmetrics";
+import { panelTargets, type PanelTarget } from "../support/synthetic/queries";
 import { instantQuery, requireTool, runPromtool, startPrometheus, type RunningPrometheus } from "../support/prometheus";
 
 const STEP = 30;

@@ -6,8 +6,9 @@ import { lintDashboard } from "../../src/lint/dashboard";
 import { lintQuery } from "../../src/lint/promql/lint";
 import { defaultOptions } from "../../src/lint/options";
 import { lintRuleGroups, readRuleGroups, RuleFileError } from "../../src/lint/rules-file";
+import { allMetrics } from "../../catalogue/metrics";
 
-const options = defaultOptions();
+const options = defaultOptions(allMetrics);
 
 const VALID = [
   'sum by (destination_service_name) (rate(istio_requests_total{reporter="destination", response_code=~"5.."}[$__rate_interval]))',

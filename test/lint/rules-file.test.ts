@@ -4,8 +4,9 @@ import { describe, expect, it } from "vitest";
 import { stringify } from "yaml";
 import { lintRuleGroups, readRuleGroups } from "../../src/lint/rules-file";
 import { defaultOptions } from "../../src/lint/options";
+import { allMetrics } from "../../catalogue/metrics";
 
-const options = defaultOptions();
+const options = defaultOptions(allMetrics);
 
 const goodAlert = {
   alert: "KongHighErrorRate",

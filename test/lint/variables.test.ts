@@ -2,7 +2,7 @@
 
 import { describe, expect, it } from "vitest";
 import { substituteVariables } from "../../src/lint/promql/variables";
-import { executableQuery, legendLabels } from "../../src/lint/synthetic/queries";
+import { executableQuery, legendLabels } from "../support/synthetic/queries";
 
 describe("substituteVariables", () => {
   it("leaves strings alone and gives each duration variable its own sentinel", () => {

@@ -4,7 +4,7 @@
 import { mkdtemp, mkdir, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import type { Manifest, ManifestFolder } from "../../src/grafana/manifest";
+import type { Manifest, ManifestFolder } from "../../src/model/manifest";
 
 export interface DashboardSpec {
   uid: string;

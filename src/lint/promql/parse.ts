@@ -2,7 +2,7 @@
 // result labels are computed bottom-up during the same walk, and type errors are reported
 // as they are found, so later rules read a finished tree.
 
-import { parseDuration } from "../../kit/duration";
+import { parseDuration } from "../../model/duration";
 import { parser } from "@prometheus-io/lezer-promql";
 import type { SyntaxNode } from "@lezer/common";
 import {

@@ -9,7 +9,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ruleGroups } from "../../../alerts/index";
 import { compilePrometheusRules } from "../../../src/compile/prometheus-rules";
-import type { Compiled } from "../../../src/build/output";
+import type { Compiled } from "../../../src/model/output";
 
 export const promtoolTestDir = join(dirname(fileURLToPath(import.meta.url)), "..", "promtool");
 

@@ -2,8 +2,8 @@
 // sensible values ($__rate_interval → 5m, $__range → 1h, a variable in a regex matcher → its allValue or .*,
 // elsewhere its current value), and legends name the labels a panel needs.
 
-import { collectPanels, dashboardVariables } from "../dashboard";
-import type { DashboardVariable } from "../promql/variables";
+import { collectPanels, dashboardVariables } from "../../../src/lint/dashboard";
+import type { DashboardVariable } from "../../../src/lint/promql/variables";
 
 const BUILTINS: Readonly<Record<string, string>> = {
   __rate_interval: "5m",

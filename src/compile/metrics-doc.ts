@@ -1,12 +1,11 @@
 // docs/metrics.md, generated from the catalogue so the documentation cannot drift from it.
 
-import { allMetrics } from "../../catalogue/metrics";
-import { seriesNames } from "../kit/metric";
+import { seriesNames, type AnyMetric } from "../model/metric";
 
 const cell = (text: string) => text.replace(/\|/g, "\\|");
 
-export function metricsDoc(): string {
-  const rows = allMetrics.map((metric) => {
+export function metricsDoc(catalogue: readonly AnyMetric[]): string {
+  const rows = catalogue.map((metric) => {
     const values = Object.entries(metric.values as Record<string, readonly string[]>)
       .map(([label, vs]) => `${label}: ${vs.join(", ")}`)
       .join("; ");

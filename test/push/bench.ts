@@ -4,11 +4,11 @@
 
 import { rm } from "node:fs/promises";
 import { parseArgs } from "node:util";
-import { GrafanaClient } from "../src/grafana/client";
-import { loadOutputs } from "../src/grafana/manifest";
-import { countActions, push } from "../src/grafana/push";
-import { generateSpec, writeOutDir } from "../test/push/fixtures";
-import { GrafanaDouble } from "../test/push/grafana-double";
+import { GrafanaClient } from "../../src/grafana/client";
+import { loadOutputs } from "../../src/grafana/manifest";
+import { countActions, push } from "../../src/grafana/push";
+import { generateSpec, writeOutDir } from "./fixtures";
+import { GrafanaDouble } from "./grafana-double";
 
 const { values } = parseArgs({ options: { count: { type: "string", default: "1000" }, concurrency: { type: "string", default: "8" } } });
 const count = Number(values.count);

@@ -2,7 +2,7 @@
 // value appears, open labels take their `examples` (or one placeholder), and every example
 // value meets every combination of closed values, so filtered panels find data.
 
-import type { AnyMetric } from "../../kit/metric";
+import type { AnyMetric } from "../../../src/model/metric";
 
 export interface SeriesSpec {
   readonly metric: AnyMetric;

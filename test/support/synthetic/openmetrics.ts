@@ -2,7 +2,7 @@
 // gauges vary, boolean gauges (unit "bool") are 0/1 with some 1s, histograms have cumulative
 // buckets up to le="+Inf" with matching _sum and _count.
 
-import type { AnyMetric } from "../../kit/metric";
+import type { AnyMetric } from "../../../src/model/metric";
 import { seriesOf, type SeriesSpec } from "./series";
 
 export interface SyntheticOptions {

@@ -7,7 +7,7 @@
 import { chmod, mkdir, mkdtemp, readdir, rename, writeFile } from "node:fs/promises";
 import { existsSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
-import type { OutputFile } from "./output";
+import type { OutputFile } from "../model/output";
 import { assertReplaceable, removeOwnedTree, withMarker } from "./out-dir";
 
 const DIR_MODE = 0o755;

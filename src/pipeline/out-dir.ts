@@ -5,7 +5,7 @@
 
 import { lstat, readdir, readFile, realpath, rmdir, unlink } from "node:fs/promises";
 import { basename, dirname, join, relative, resolve, sep } from "node:path";
-import type { OutputFile } from "./output";
+import type { OutputFile } from "../model/output";
 
 export const MARKER_FILE = ".254carbon-build.json";
 const GENERATOR = "254carbon-observability npm run build";

@@ -1,0 +1,133 @@
+// The whole build in memory: definitions in (passed by the caller, scripts/platform.ts for the
+// platform's own), every output file out, or a BuildError that lists every problem. Nothing here
+// touches the disk, so tests and the staleness check can run it freely; write.ts does the writing.
+
+import type { Manifest, ManifestFolder } from "../model/manifest";
+import { compileDashboard } from "../compile/dashboard";
+import type { DashboardJson } from "../model/dashboard";
+import { compileConfigMap, compileKustomization, dashboardJsonText } from "../compile/kubernetes";
+import { compileGrafanaAlertGroups } from "../compile/grafana-alerts";
+import { compileOperator, OPERATOR_DIR } from "../compile/operator";
+import { compileResources } from "../compile/resources";
+import { compilePrometheusRules } from "../compile/prometheus-rules";
+import { folderChain, type DashboardDef, type FolderDef } from "../kit/dashboard";
+import type { RuleGroupDef } from "../kit/alert";
+import { validateDashboard, validateDashboardSet } from "../validate/dashboard";
+import { grafanaVersionProblems } from "../validate/grafana-version";
+import { validateOperatorObject } from "../validate/operator";
+import type { BuildConfig, OutputSelection } from "../model/config";
+import { BuildError, type OutputFile, type Problem } from "../model/output";
+
+export interface BuildInput {
+  readonly dashboards: readonly DashboardDef[];
+  readonly ruleGroups: readonly RuleGroupDef[];
+  /** Where Grafana-managed alert rule groups go. */
+  readonly alertFolder: FolderDef;
+  readonly config: BuildConfig;
+}
+
+export interface BuildResult {
+  readonly files: readonly OutputFile[];
+  readonly counts: { readonly dashboards: number; readonly panels: number; readonly alerts: number; readonly recordings: number };
+}
+
+const GRAFANA_ALERTS_DIR = "grafana/alert-rules/";
+
+/** Which output each compiled file belongs to, by where it is written. */
+const OUTPUT_OF_PATH: readonly [RegExp, keyof OutputSelection][] = [
+  [/^k8s\/dashboard-/, "sidecar"],
+  [/^k8s\/prometheusrule-/, "prometheusRule"],
+  [/^prometheus\//, "ruleFiles"],
+  [/^grafana\/alert-rules\//, "grafanaAlerts"],
+];
+
+function selected(path: string, outputs: OutputSelection): boolean {
+  const output = OUTPUT_OF_PATH.find(([pattern]) => pattern.test(path))?.[1];
+  return output === undefined || outputs[output];
+}
+
+/** What npm run push reads: folders (parents first), dashboards and alert groups with their folder. */
+function manifest(input: BuildInput, alertFiles: readonly OutputFile[]): OutputFile {
+  const used = new Map<string, ManifestFolder>();
+  const usedFolders = [...input.dashboards.map((d) => d.folder), ...(alertFiles.length ? [input.alertFolder] : [])];
+  for (const folder of usedFolders.flatMap(folderChain)) {
+    used.set(folder.uid, folder.parent ? { uid: folder.uid, title: folder.title, parentUid: folder.parent.uid } : { uid: folder.uid, title: folder.title });
+  }
+  const content: Manifest = {
+    folders: [...used.values()],
+    dashboards: input.dashboards.map((def) => ({ uid: def.uid, title: def.title, folderUid: def.folder.uid, file: `dashboards/${def.uid}.json` })),
+    alertRuleGroups: alertFiles.map((file) => ({
+      name: file.path.slice(GRAFANA_ALERTS_DIR.length, -".json".length),
+      folderUid: input.alertFolder.uid,
+      file: file.path,
+    })),
+  };
+  return { path: "manifest.json", content: JSON.stringify(content, null, 2) + "\n" };
+}
+
+export function generateOutputs(input: BuildInput): BuildResult {
+  const { config } = input;
+  const problems: Problem[] = [];
+  const files: OutputFile[] = [];
+
+  const compiled: { def: DashboardDef; json: DashboardJson }[] = [];
+  for (const def of input.dashboards) {
+    const json = compileDashboard(def);
+    compiled.push({ def, json });
+    problems.push(...validateDashboard(json));
+    files.push({ path: `dashboards/${def.uid}.json`, content: dashboardJsonText(json) });
+    const configMap = compileConfigMap(def, json, config);
+    if (config.outputs.sidecar) problems.push(...configMap.problems);
+    files.push(configMap.file);
+  }
+  const dashboardJsons = compiled.map((c) => c.json);
+  problems.push(...validateDashboardSet(dashboardJsons), ...grafanaVersionProblems(dashboardJsons, config));
+
+  const rules = compilePrometheusRules(input.ruleGroups, {
+    namespace: config.namespace,
+    labels: config.ruleLabels,
+    grafanaUrl: config.grafanaUrl,
+  });
+  problems.push(...rules.problems);
+  files.push(...rules.files);
+
+  const grafanaAlerts = compileGrafanaAlertGroups(input.ruleGroups, {
+    datasourceUid: config.grafanaAlertDatasourceUid,
+    folderUid: input.alertFolder.uid,
+  });
+  problems.push(...grafanaAlerts.problems);
+  files.push(...grafanaAlerts.files);
+
+  if (config.outputs.resources) {
+    const resources = compileResources(compiled, config.resourceApiVersion);
+    problems.push(...resources.problems);
+    files.push(...resources.files);
+  }
+  if (config.outputs.operator) {
+    const operator = compileOperator({
+      dashboards: compiled,
+      ruleGroups: config.outputs.grafanaAlerts ? grafanaAlerts.groups : [],
+      alertFolder: input.alertFolder,
+      namespace: config.namespace,
+      config: config.operator,
+    });
+    problems.push(...operator.problems, ...operator.objects.flatMap((o) => validateOperatorObject(`${OPERATOR_DIR}/${o.file}`, o.object)));
+    files.push(...operator.files);
+  }
+
+  if (problems.length) throw new BuildError(problems);
+
+  const written = files.filter((file) => selected(file.path, config.outputs));
+  if (written.some((file) => file.path.startsWith("k8s/"))) written.push(compileKustomization(written, "k8s"));
+  written.push(manifest(input, config.outputs.grafanaAlerts ? grafanaAlerts.files : []));
+  written.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return {
+    files: written,
+    counts: {
+      dashboards: compiled.length,
+      panels: dashboardJsons.reduce((n, d) => n + d.panels.length, 0),
+      alerts: input.ruleGroups.reduce((n, g) => n + g.alerts.length, 0),
+      recordings: input.ruleGroups.reduce((n, g) => n + (g.recordings?.length ?? 0), 0),
+    },
+  };
+}
