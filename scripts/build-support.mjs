@@ -21,8 +21,12 @@ export function outDirOf(argv, repoRoot) {
   return resolve(values.out ?? resolve(repoRoot, "out"));
 }
 
-/** The native tsc executable (what typescript@7's own bin/tsc runs). */
-function compilerPath(repoRoot) {
+/**
+ * TypeScript 7's native tsc executable (what typescript@7's own bin/tsc runs). The package is
+ * installed as `typescript-native`: `typescript` is 5.x for the tools that need its JavaScript API.
+ * @param {string} repoRoot
+ */
+export function compilerPath(repoRoot) {
   const require = createRequire(join(repoRoot, "package.json"));
   const platformPackage = `@typescript/typescript-${process.platform}-${process.arch}/package.json`;
   return join(dirname(require.resolve(platformPackage)), "lib", process.platform === "win32" ? "tsc.exe" : "tsc");

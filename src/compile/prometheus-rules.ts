@@ -1,8 +1,6 @@
 // Compiles rule groups to Prometheus rule files and prometheus-operator PrometheusRule resources.
 // Pure: definitions in, files and problems out; the build decides what to write and when to fail.
 
-import type { ErrorObject } from "ajv";
-import validatePrometheusRule from "../../schema/prometheusrule.validate.js";
 import {
   dashboardUrlFor,
   defaultGrafanaUrl,
@@ -62,8 +60,10 @@ interface GroupYaml {
 export function compilePrometheusRules(
   groups: readonly RuleGroupDef[],
   options: PrometheusRuleOptions = defaultPrometheusRuleOptions,
-): Compiled {
+): Compiled & { readonly resources: unknown[] } {
   const files: OutputFile[] = [];
+  /** The PrometheusRule objects, for validation against the CRD schema (src/validate/prometheus-rule.ts). */
+  const resources: unknown[] = [];
   const problems: Problem[] = [...checkUniqueness(groups)];
 
   for (const group of groups) {
@@ -78,12 +78,12 @@ export function compilePrometheusRules(
       metadata: { name: `254carbon-${group.name}`, namespace: options.namespace, labels: sortedRecord(options.labels) },
       spec: { groups: [compiled] },
     };
-    problems.push(...validateResource(resource, group));
+    resources.push(resource);
 
     files.push({ path: `prometheus/${group.name}.rules.yaml`, content: toRulesYaml({ groups: [compiled] }) });
     files.push({ path: `k8s/prometheusrule-${group.name}.yaml`, content: toRulesYaml(resource) });
   }
-  return { files, problems };
+  return { files, problems, resources };
 }
 
 /** The PrometheusRule files among compiled outputs, for the build's kustomization. */
@@ -229,35 +229,4 @@ export function checkSummary(summary: string): string[] {
   if (!/^[A-Z]/.test(summary)) problems.push("summary must start with an upper-case letter");
   if (!summary.endsWith(".")) problems.push("summary must end with a period");
   return problems;
-}
-
-/** What a CRD schema error says, from its keyword and params (the validator carries no messages). */
-function describeSchemaError(error: ErrorObject): string {
-  const params = error.params as Record<string, unknown>;
-  switch (error.keyword) {
-    case "required":
-      return `must have property "${String(params.missingProperty)}"`;
-    case "pattern":
-      return `must match ${String(params.pattern)}`;
-    case "type":
-      return `must be ${String(params.type)}`;
-    case "enum":
-      return `must be one of ${JSON.stringify(params.allowedValues)}`;
-    default:
-      return `fails ${error.keyword} ${JSON.stringify(params)}`;
-  }
-}
-
-/** Validates against the prometheus-operator CRD schema; errors name the group and the rule. */
-function validateResource(resource: unknown, group: RuleGroupDef): Problem[] {
-  if (validatePrometheusRule(resource)) return [];
-  const ruleNames = [...(group.recordings ?? []).map((r) => r.record), ...group.alerts.map((a) => a.name)];
-  return (validatePrometheusRule.errors ?? []).map((e) => {
-    const index = /^\/spec\/groups\/\d+\/rules\/(\d+)/.exec(e.instancePath)?.[1];
-    const rule = index === undefined ? undefined : ruleNames[Number(index)];
-    return {
-      location: rule ? [group.name, rule] : [group.name],
-      message: `PrometheusRule schema: ${e.instancePath || "/"} ${describeSchemaError(e)}`,
-    };
-  });
 }

@@ -15,6 +15,7 @@ import type { RuleGroupDef } from "../kit/alert";
 import { validateDashboard, validateDashboardSet } from "../validate/dashboard";
 import { grafanaVersionProblems } from "../validate/grafana-version";
 import { validateOperatorObject } from "../validate/operator";
+import { validatePrometheusRule } from "../validate/prometheus-rule";
 import type { BuildConfig, OutputSelection } from "../model/config";
 import { BuildError, type OutputFile, type Problem } from "../model/output";
 
@@ -88,7 +89,7 @@ export function generateOutputs(input: BuildInput): BuildResult {
     labels: config.ruleLabels,
     grafanaUrl: config.grafanaUrl,
   });
-  problems.push(...rules.problems);
+  problems.push(...rules.problems, ...rules.resources.flatMap(validatePrometheusRule));
   files.push(...rules.files);
 
   const grafanaAlerts = compileGrafanaAlertGroups(input.ruleGroups, {

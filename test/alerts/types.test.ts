@@ -1,4 +1,4 @@
-// Type-level guarantees of the alert kit, checked by `tsc -p .` (which includes test files):
+// Type-level guarantees of the alert kit, checked by `npm run typecheck` (TypeScript 7, test files included):
 // each `@ts-expect-error` fails the typecheck if the line below it stops being an error.
 
 import { describe, expect, it } from "vitest";

@@ -14,6 +14,7 @@ import { findStaleOutputs, listFiles } from "../../src/pipeline/stale";
 import { BuildError } from "../../src/model/output";
 import { writeOutputs } from "../../src/pipeline/write";
 import { LAST_APPLIED_LIMIT_BYTES } from "../../src/compile/kubernetes";
+import { compileDashboard } from "../../src/compile/dashboard";
 import { dashboard, type DashboardDef } from "../../src/kit/dashboard";
 import { query, stat, timeSeries, type PanelDef } from "../../src/kit/panel";
 import { gauge } from "../../src/kit/promql";
@@ -157,6 +158,29 @@ describe("bad definitions fail the build, name what is wrong and write nothing",
     await expectFailure(withDashboards([board("empty", [empty])]), /empty › Brokers: query A is empty/);
   });
 
+  it("a dashboard title longer than Grafana stores, and a panel title too long to show", async () => {
+    const long = dashboard({ uid: "long", title: "T".repeat(190), description: "Test board.", tags: [], folder: { uid: "f", title: "F" }, variables: [], panels: [somePanel({ title: "P".repeat(81) })] });
+    await expectFailure(withDashboards([long]), /long: dashboard title has 190 characters, Grafana stores at most 189/, /long › P+: panel title has 81 characters, at most 80 allowed/);
+  });
+
+  it("two panels with the same title in one dashboard", async () => {
+    await expectFailure(withDashboards([board("twins", [somePanel(), somePanel()])]), /twins › Brokers: panel title is already used by panel id 1 in this dashboard/);
+  });
+
+  it("a gridPos that is not whole numbers, and one out of bounds", async () => {
+    await expectFailure(
+      withDashboards([board("grid", [somePanel({ title: "Half", gridPos: { x: 0.5, y: 0, w: 12, h: 8 } }), somePanel({ title: "Tall", gridPos: { x: 0, y: 20, w: 12, h: 500 } })])]),
+      /grid › Half: gridPos \{x: 0\.5, y: 0, w: 12, h: 8\} must be whole numbers/,
+      /grid › Tall: gridPos \{x: 0, y: 20, w: 12, h: 500\} is out of bounds/,
+    );
+  });
+
+  it("a histogram_quantile φ outside [0, 1]", async () => {
+    const expr = "histogram_quantile(99, sum by (le) (rate(kong_request_latency_ms_bucket[$__rate_interval])))";
+    const panel = somePanel({ targets: [{ expr, legendLabels: [], instant: false, format: "time_series" }] });
+    await expectFailure(withDashboards([board("phi", [panel])]), /phi › Brokers: query A: histogram_quantile φ 99 is outside \[0, 1\]/);
+  });
+
   it("a panel wider than the grid", async () => {
     await expectFailure(withDashboards([board("wide", [somePanel({ size: { w: 30, h: 8 } })])]), /wide › Brokers: gridPos \{x: 0, y: 0, w: 30, h: 8\} does not fit the 24-column grid/);
   });
@@ -192,6 +216,18 @@ describe("bad definitions fail the build, name what is wrong and write nothing",
     expect(error?.code).toBe(2);
     expect(error?.stderr).toMatch(/usage: npm run build/);
   }, 60_000);
+});
+
+describe("layout", () => {
+  it("an explicit gridPos at (0, 0) stays there (the SDK alone would move it to its cursor), and the definition is not mutated", () => {
+    const lower = { x: 0, y: 8, w: 12, h: 8 };
+    const top = { x: 0, y: 0, w: 12, h: 8 };
+    const panel = (title: string, gridPos: typeof top) => ({ ...timeSeries({ title, description: "d.", unit: "short", targets: [query(gauge(metrics.kafka_brokers))] }), gridPos });
+    const def = dashboard({ uid: "zero", title: "Zero", description: "Test board.", tags: [], folder: { uid: "f", title: "F" }, variables: [], panels: [panel("Lower", lower), panel("Top", top)] });
+    const json = compileDashboard(def);
+    expect(json.panels.map((p) => p.gridPos)).toEqual([lower, top]);
+    expect(top).toEqual({ x: 0, y: 0, w: 12, h: 8 });
+  });
 });
 
 describe("generated documentation", () => {

@@ -34,6 +34,12 @@ function mistakes(): void {
   // @ts-expect-error histogram_quantile grouping by a label the histogram does not have
   histogramQuantile(0.99, m.kong_request_latency_ms, { by: ["code"] });
 
+  // @ts-expect-error a φ above 1 (99 meant as a percentile)
+  histogramQuantile(99, m.kong_request_latency_ms, { by: ["service"] });
+
+  // @ts-expect-error a negative φ
+  histogramQuantile(-0.5, m.kong_request_latency_ms, { by: ["service"] });
+
   // @ts-expect-error a variable over a label the metric does not have
   labelVariable("topic", "Topic", m.kafka_brokers, "topic");
 
