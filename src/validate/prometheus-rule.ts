@@ -1,9 +1,9 @@
 // Checks PrometheusRule objects against prometheus-operator's CRD schema: the validator
 // @kubernetes-models/prometheus-operator compiles from it, bundled without its runtime by
-// scripts/generate-rule-validator.ts. Problems name the group and the rule.
+// scripts/generate-operator-schema.ts. Problems name the group and the rule.
 
 import type { ErrorObject } from "ajv";
-import validate from "../../schema/prometheusrule.validate.js";
+import { validatePrometheusRule as validate } from "../../schema/prometheusrule.validate.js";
 import type { Problem } from "../model/output";
 
 /** What a schema error says, from its keyword and params (the validator carries no messages). */

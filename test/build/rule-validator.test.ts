@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { PrometheusRule } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule";
-import validate from "../../schema/prometheusrule.validate.js";
+import { validatePrometheusRule as validate } from "../../schema/prometheusrule.validate.js";
 import { generateOutputs } from "../../src/pipeline/generate";
 import { platformInput } from "../../scripts/platform";
 
