@@ -3,17 +3,10 @@
 import { metrics as m } from "../catalogue/metrics";
 import { quantities as q } from "../catalogue/quantities";
 import { thresholds as t } from "../catalogue/thresholds";
+import { apiGateway } from "../dashboards/api-gateway";
 import { alert, breaches, formatThreshold, recording, value, type RuleGroupDef } from "../src/kit/alert";
 import { gauge, rate, sum } from "../src/kit/promql";
 import { minimumTraffic } from "./traffic";
-
-const dashboardUid = "api-gateway";
-const panel = {
-  rateLimiting: { dashboardUid, panelId: 4 },
-  authFailures: { dashboardUid, panelId: 7 },
-  proxyHealth: { dashboardUid, panelId: 8 },
-  cacheHitRate: { dashboardUid, panelId: 9 },
-} as const;
 
 /** Kong traffic per service and status code, without route/consumer cardinality. */
 export const gatewayRecordings = {
@@ -37,7 +30,7 @@ export const apiGatewayRules: RuleGroupDef = {
       summary: "Kong rejects many requests as unauthenticated.",
       description: (l) =>
         `Kong answers ${value.humanize} requests/s to service ${l.service} with 401 (threshold ${formatThreshold(t.authFailuresPerSecond)}): expired JWTs, a rotated key or credential stuffing.`,
-      panel: panel.authFailures,
+      panel: apiGateway.ref.authFailures,
       threshold: t.authFailuresPerSecond,
     }),
     alert({
@@ -48,7 +41,7 @@ export const apiGatewayRules: RuleGroupDef = {
       summary: "Kong rate limiting blocks requests.",
       description: (l) =>
         `Kong answers ${value.humanize} requests/s to service ${l.service} with 429 (threshold ${formatThreshold(t.rateLimitedPerSecond)}).`,
-      panel: panel.rateLimiting,
+      panel: apiGateway.ref.rateLimiting,
       threshold: t.rateLimitedPerSecond,
     }),
     alert({
@@ -59,7 +52,7 @@ export const apiGatewayRules: RuleGroupDef = {
       summary: "The gateway cache serves too few responses.",
       description: (l) =>
         `Only ${value.percentage} of cacheable responses for service ${l.service} come from the proxy cache (threshold ${formatThreshold(t.cacheHitRatio)}).`,
-      panel: panel.cacheHitRate,
+      panel: apiGateway.ref.cacheHitRate,
       threshold: t.cacheHitRatio,
     }),
     alert({
@@ -71,7 +64,7 @@ export const apiGatewayRules: RuleGroupDef = {
       summary: "Kong cannot reach its PostgreSQL datastore.",
       description: () =>
         `A Kong node reports its datastore unreachable for over a minute (kong_datastore_reachable is ${value.raw}): configuration changes fail and uncached consumers and credentials cannot be loaded.`,
-      panel: panel.proxyHealth,
+      panel: apiGateway.ref.proxyHealth,
       threshold: t.kongDatastoreReachable,
     }),
   ],

@@ -3,15 +3,9 @@
 import { metrics as m } from "../catalogue/metrics";
 import { quantities as q } from "../catalogue/quantities";
 import { thresholds as t } from "../catalogue/thresholds";
+import { eventSystem } from "../dashboards/event-system";
 import { alert, breaches, formatThreshold, value, type RuleGroupDef } from "../src/kit/alert";
 import { absent, gauge, sum } from "../src/kit/promql";
-
-const dashboardUid = "events";
-const panel = {
-  consumerLag: { dashboardUid, panelId: 2 },
-  failedDeliveries: { dashboardUid, panelId: 4 },
-  brokerStatus: { dashboardUid, panelId: 5 },
-} as const;
 
 export const eventSystemRules: RuleGroupDef = {
   name: "event-system",
@@ -26,7 +20,7 @@ export const eventSystemRules: RuleGroupDef = {
       summary: "A consumer group falls behind on a topic.",
       description: (l) =>
         `Consumer group ${l.consumergroup} is ${value.humanize} messages behind on topic ${l.topic} (threshold ${formatThreshold(t.consumerLagMessages)}).`,
-      panel: panel.consumerLag,
+      panel: eventSystem.ref.consumerLag,
       threshold: t.consumerLagMessages,
     }),
     alert({
@@ -37,7 +31,7 @@ export const eventSystemRules: RuleGroupDef = {
       summary: "Events fail to reach Kafka.",
       description: (l) =>
         `Producer ${l.producer} fails to deliver ${value.fixed(2)} events/s to topic ${l.topic}; those events are lost unless the service retries them.`,
-      panel: panel.failedDeliveries,
+      panel: eventSystem.ref.failedDeliveries,
       threshold: t.failedEventDeliveriesPerSecond,
     }),
     alert({
@@ -48,7 +42,7 @@ export const eventSystemRules: RuleGroupDef = {
       summary: "A Kafka broker is missing from the cluster.",
       description: () =>
         `The Kafka cluster metadata lists ${value.raw} brokers, ${formatThreshold(t.kafkaExpectedBrokers)} are expected.`,
-      panel: panel.brokerStatus,
+      panel: eventSystem.ref.brokerStatus,
       threshold: t.kafkaExpectedBrokers,
     }),
     alert({
@@ -59,7 +53,7 @@ export const eventSystemRules: RuleGroupDef = {
       summary: "Kafka partitions are under-replicated.",
       description: (l) =>
         `Broker ${l.pod} leads ${value.raw} partitions with fewer in-sync replicas than replicas; one more broker loss can make them unavailable.`,
-      panel: panel.brokerStatus,
+      panel: eventSystem.ref.brokerStatus,
       threshold: t.underReplicatedPartitions,
     }),
     alert({
@@ -70,7 +64,7 @@ export const eventSystemRules: RuleGroupDef = {
       severity: "critical",
       summary: "Kafka partitions have no leader.",
       description: () => `${value.raw} Kafka partitions have no active leader: producers and consumers of those partitions are blocked.`,
-      panel: panel.brokerStatus,
+      panel: eventSystem.ref.brokerStatus,
       threshold: t.offlinePartitions,
     }),
     alert({
@@ -82,7 +76,7 @@ export const eventSystemRules: RuleGroupDef = {
       summary: "Prometheus receives no metrics from kafka_exporter.",
       description: () =>
         "No kafka_brokers series for 10 minutes: kafka_exporter is down or not scraped, so KafkaBrokerDown and HighConsumerLag cannot fire.",
-      panel: panel.brokerStatus,
+      panel: eventSystem.ref.brokerStatus,
     }),
   ],
 };

@@ -3,19 +3,10 @@
 import { metrics as m } from "../catalogue/metrics";
 import { quantities as q } from "../catalogue/quantities";
 import { thresholds as t } from "../catalogue/thresholds";
+import { serviceMesh } from "../dashboards/service-mesh";
 import { alert, breaches, formatThreshold, recording, value, type RuleGroupDef } from "../src/kit/alert";
 import { and, bucketsOf, gt, rate, sum } from "../src/kit/promql";
 import { minimumTraffic } from "./traffic";
-
-const dashboardUid = "service-mesh";
-const panel = {
-  requestRate: { dashboardUid, panelId: 1 },
-  errorRate: { dashboardUid, panelId: 2 },
-  latencyP99: { dashboardUid, panelId: 3 },
-  mtlsStatus: { dashboardUid, panelId: 4 },
-  circuitBreakers: { dashboardUid, panelId: 5 },
-  retryRate: { dashboardUid, panelId: 8 },
-} as const;
 
 const byService = ["destination_service_namespace", "destination_service_name"] as const;
 
@@ -51,7 +42,7 @@ export const serviceMeshRules: RuleGroupDef = {
       summary: "A service answers too many requests with 5xx errors.",
       description: (l) =>
         `${l.destination_service_name} in ${l.destination_service_namespace} answers ${value.percentage} of its requests with 5xx (threshold ${formatThreshold(t.serviceErrorRatio)}).`,
-      panel: panel.errorRate,
+      panel: serviceMesh.ref.errorRate,
       threshold: t.serviceErrorRatio,
     }),
     alert({
@@ -62,7 +53,7 @@ export const serviceMeshRules: RuleGroupDef = {
       summary: "A service's p99 latency is above its objective.",
       description: (l) =>
         `p99 latency of ${l.destination_service_name} in ${l.destination_service_namespace} is ${value.fixed(0)} ms (objective ${formatThreshold(t.serviceLatencyP99Ms)}).`,
-      panel: panel.latencyP99,
+      panel: serviceMesh.ref.latencyP99,
       threshold: t.serviceLatencyP99Ms,
     }),
     alert({
@@ -73,7 +64,7 @@ export const serviceMeshRules: RuleGroupDef = {
       summary: "A service receives requests without mutual TLS while STRICT mTLS is the rule.",
       description: (l) =>
         `${l.destination_service_name} in ${l.destination_service_namespace} receives ${value.humanize} plaintext requests/s; its PeerAuthentication is not STRICT.`,
-      panel: panel.mtlsStatus,
+      panel: serviceMesh.ref.mtlsStatus,
       threshold: t.plaintextRequestsPerSecond,
     }),
     alert({
@@ -86,7 +77,7 @@ export const serviceMeshRules: RuleGroupDef = {
       summary: "An Envoy circuit breaker is open or outlier detection ejected a host.",
       description: (l) =>
         `Upstream cluster ${l.cluster_name} seen from namespace ${l.namespace} has an open circuit breaker or an ejected host; requests to it fail fast.`,
-      panel: panel.circuitBreakers,
+      panel: serviceMesh.ref.circuitBreakers,
       threshold: t.trippedClusters,
     }),
     alert({
@@ -97,7 +88,7 @@ export const serviceMeshRules: RuleGroupDef = {
       summary: "Envoy retries too many upstream requests.",
       description: (l) =>
         `${value.percentage} of requests to upstream cluster ${l.cluster_name} from namespace ${l.namespace} are retries (threshold ${formatThreshold(t.retryRatio)}).`,
-      panel: panel.retryRate,
+      panel: serviceMesh.ref.retryRate,
       threshold: t.retryRatio,
     }),
   ],

@@ -1,16 +1,18 @@
 // 254Carbon API Gateway (Kong): traffic, status codes, latency, rate limiting, consumers,
 // bandwidth, JWT authentication failures, proxy health and cache hit rate.
-// Panels in the design document's order (section 4); ids 1..9 follow it.
+// Panels in the design document's order (section 4). Their ids are explicit, kept from when they
+// followed that order; a new panel may go anywhere and takes its id from its key.
 
 import { metrics as m } from "../catalogue/metrics";
 import { quantities } from "../catalogue/quantities";
 import { thresholds } from "../catalogue/thresholds";
 import { dashboard, labelVariable } from "../src/kit/dashboard";
 import { barGauge, pieChart, query, stat, timeSeries } from "../src/kit/panel";
-import { count, eq, gauge, histogramQuantile, increase, matches, min, rate, sum, topk } from "../src/kit/promql";
+import { count, eq, gauge, histogramQuantile, increase, min, rate, sum, topk } from "../src/kit/promql";
 import { folders } from "./folders";
 
-const services = { service: matches("$service") };
+const service = labelVariable("service", "Kong service", m.kong_http_requests_total, "service");
+const services = { service: service.match };
 const serviceLegend = { legend: (l: { service: string }) => l.service };
 
 export const apiGateway = dashboard({
@@ -19,36 +21,41 @@ export const apiGateway = dashboard({
   description: "Kong 3.x gateway: requests, response codes, latency, rate limiting, consumers, bandwidth, JWT failures, proxy health and cache hit rate.",
   tags: ["254carbon", "kong", "api-gateway"],
   folder: folders.apiGateway,
-  variables: [labelVariable("service", "Kong service", m.kong_http_requests_total, "service")],
-  panels: [
-    timeSeries({
+  variables: [service],
+  panels: {
+    requests: timeSeries({
+      id: 1,
       title: "Total API Requests",
       description: "Requests per second through Kong, by Kong service.",
       unit: "reqps",
       targets: [query(sum(rate(m.kong_http_requests_total, services), { by: ["service"] }), serviceLegend)],
     }),
-    pieChart({
+    responseCodes: pieChart({
+      id: 2,
       title: "API Response Codes",
       description: "Responses by HTTP status code over the selected time range.",
       unit: "short",
       size: { w: 6, h: 8 },
       targets: [query(sum(increase(m.kong_http_requests_total, services, "range"), { by: ["code"] }), { instant: true, legend: (l) => l.code })],
     }),
-    timeSeries({
+    latencyP99: timeSeries({
+      id: 3,
       title: "API Latency P99",
       description: "99th percentile of total request latency in Kong (proxy plus upstream), by service.",
       unit: "ms",
       size: { w: 6, h: 8 },
       targets: [query(histogramQuantile(0.99, m.kong_request_latency_ms, { by: ["service"], where: services }), serviceLegend)],
     }),
-    timeSeries({
+    rateLimiting: timeSeries({
+      id: 4,
       title: "Rate Limiting - Requests Blocked",
       description: "Requests per second Kong rejected with 429 (rate limiting), by service. The dashed line is the RateLimitThresholdReached alert threshold.",
       unit: "reqps",
       threshold: thresholds.rateLimitedPerSecond,
       targets: [query(quantities.rateLimited(services), serviceLegend)],
     }),
-    barGauge({
+    topConsumers: barGauge({
+      id: 5,
       title: "Top Consumers by Request Count",
       description: "The ten JWT consumers with the most requests over the selected range (needs the prometheus plugin's per_consumer option).",
       unit: "short",
@@ -56,20 +63,23 @@ export const apiGateway = dashboard({
         query(topk(10, sum(increase(m.kong_http_requests_total, services, "range"), { by: ["consumer"] })), { instant: true, legend: (l) => l.consumer }),
       ],
     }),
-    timeSeries({
+    bandwidth: timeSeries({
+      id: 6,
       title: "Bandwidth Usage",
       description: "Bytes per second through Kong, ingress (client to Kong) and egress (Kong to client).",
       unit: "Bps",
       targets: [query(sum(rate(m.kong_bandwidth_bytes, services), { by: ["direction"] }), { legend: (l) => l.direction })],
     }),
-    timeSeries({
+    authFailures: timeSeries({
+      id: 7,
       title: "Authentication Failures",
       description: "401 responses Kong itself answered (missing, invalid or expired JWT), per second by service. The dashed line is the HighAuthenticationFailureRate alert threshold.",
       unit: "reqps",
       threshold: thresholds.authFailuresPerSecond,
       targets: [query(quantities.authFailures(services), serviceLegend)],
     }),
-    stat({
+    proxyHealth: stat({
+      id: 8,
       title: "Kong Proxy Health",
       description: "Whether every Kong node reaches its datastore (1 = yes), active client connections, and upstream targets reported unhealthy by health checks.",
       unit: "short",
@@ -82,7 +92,8 @@ export const apiGateway = dashboard({
         }),
       ],
     }),
-    timeSeries({
+    cacheHitRate: timeSeries({
+      id: 9,
       title: "Cache Hit Rate",
       description:
         "Share of cacheable responses served from Kong's proxy cache, by service. Kong has no cache metric: this reads the platform's carbon_gateway_cache_responses_total (see README). The dashed line is the LowCacheHitRate alert threshold.",
@@ -90,5 +101,5 @@ export const apiGateway = dashboard({
       threshold: thresholds.cacheHitRatio,
       targets: [query(quantities.cacheHitRatio(services), serviceLegend)],
     }),
-  ],
+  },
 });

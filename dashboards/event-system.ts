@@ -1,25 +1,28 @@
 // 254Carbon Event-Driven Architecture: Kafka throughput, lag, broker health and the
 // platform's own events (produced through the event-producer libraries).
-// Panels in the design document's order (section 4); ids 1..10 follow it.
+// Panels in the design document's order (section 4). Their ids are explicit, kept from when they
+// followed that order; a new panel may go anywhere and takes its id from its key.
 
 import { metrics as m } from "../catalogue/metrics";
 import { quantities } from "../catalogue/quantities";
 import { thresholds } from "../catalogue/thresholds";
 import { dashboard, labelVariable } from "../src/kit/dashboard";
 import { pieChart, query, stat, table, timeSeries, type PanelDef } from "../src/kit/panel";
-import { gauge, histogramQuantile, increase, matches, rate, sub, sum } from "../src/kit/promql";
+import { gauge, histogramQuantile, increase, rate, sub, sum } from "../src/kit/promql";
 import { folders } from "./folders";
 
 // The topic variable's "All" is `.+`, so broker JMX series without a topic label (the
 // broker-wide totals) never double the per-topic sums.
-const topics = { topic: matches("$topic") };
+const topic = labelVariable("topic", "Topic", m.kafka_topic_partition_current_offset, "topic");
+const topics = { topic: topic.match };
 const topicLegend = { legend: (l: { topic: string }) => l.topic };
 
 type EventFamily = "data" | "system" | "audit";
 
 /** Events per second of one family (data, audit, system), by event type. */
-function eventFamilyPanel(title: string, family: EventFamily, description: string): PanelDef {
+function eventFamilyPanel(id: number, title: string, family: EventFamily, description: string): PanelDef {
   return timeSeries({
+    id,
     title,
     description: `${description} Counted by the platform event-producer libraries (carbon_events_produced_total).`,
     unit: "short",
@@ -39,29 +42,33 @@ export const eventSystem = dashboard({
   description: "Kafka and the platform's events: production rate, consumer lag, event types, failed deliveries, brokers, topic size and processing latency.",
   tags: ["254carbon", "kafka", "events"],
   folder: folders.eventSystem,
-  variables: [labelVariable("topic", "Topic", m.kafka_topic_partition_current_offset, "topic")],
-  panels: [
-    timeSeries({
+  variables: [topic],
+  panels: {
+    productionRate: timeSeries({
+      id: 1,
       title: "Event Production Rate by Topic",
       description: "Messages per second written to each topic, from the brokers' JMX metrics.",
       unit: "short",
       targets: [query(sum(rate(m.kafka_server_brokertopicmetrics_messagesin_total, topics), { by: ["topic"] }), topicLegend)],
     }),
-    timeSeries({
+    consumerLag: timeSeries({
+      id: 2,
       title: "Consumer Lag by Topic",
       description: "Messages each consumer group is behind on each topic (kafka_exporter). The dashed line is the HighConsumerLag alert threshold.",
       unit: "short",
       threshold: thresholds.consumerLagMessages,
       targets: [query(quantities.consumerLag(topics), { legend: (l) => `${l.consumergroup} / ${l.topic}` })],
     }),
-    pieChart({
+    eventTypes: pieChart({
+      id: 3,
       title: "Event Types Distribution",
       description: "Platform events produced over the selected range, by event type.",
       unit: "short",
       size: { w: 8, h: 8 },
       targets: [query(sum(increase(m.carbon_events_produced_total, topics, "range"), { by: ["event_type"] }), { instant: true, legend: (l) => l.event_type })],
     }),
-    timeSeries({
+    failedDeliveries: timeSeries({
+      id: 4,
       title: "Failed Event Deliveries",
       description: "Events per second the platform libraries failed to deliver to Kafka, by producer and topic. Any failure fires FailedEventDeliveries.",
       unit: "short",
@@ -70,7 +77,8 @@ export const eventSystem = dashboard({
       bars: true,
       targets: [query(quantities.failedEventDeliveries(topics), { legend: (l) => `${l.producer} → ${l.topic}` })],
     }),
-    stat({
+    brokerStatus: stat({
+      id: 5,
       title: "Kafka Broker Status",
       description: "Brokers in the cluster metadata (red below the expected count), under-replicated partitions and offline partitions (red above 0).",
       unit: "short",
@@ -87,7 +95,8 @@ export const eventSystem = dashboard({
         }),
       ],
     }),
-    table({
+    topicRetention: table({
+      id: 6,
       title: "Topic Retention and Size",
       description:
         "Per topic: bytes on disk across all replicas (broker JMX), and messages retained (latest minus oldest offset, kafka_exporter). Retention settings themselves are topic configuration, not metrics.",
@@ -102,7 +111,8 @@ export const eventSystem = dashboard({
       ],
       columns: { rename: { topic: "Topic", "Value #A": "Size on disk (bytes)", "Value #B": "Messages retained" }, hide: ["Time"] },
     }),
-    timeSeries({
+    processingLatency: timeSeries({
+      id: 7,
       title: "Event Processing Latency",
       description:
         "p99 seconds from an event's timestamp to the end of its handling by a consumer, by topic (platform histogram carbon_event_processing_duration_seconds; no Kafka exporter measures this).",
@@ -110,8 +120,8 @@ export const eventSystem = dashboard({
       size: { w: 12, h: 8 },
       targets: [query(histogramQuantile(0.99, m.carbon_event_processing_duration_seconds, { by: ["topic"], where: topics }), topicLegend)],
     }),
-    eventFamilyPanel("Data Events", "data", "Data events per second (ingestion, quality, lineage, transformation)."),
-    eventFamilyPanel("Audit Events", "audit", "Audit events per second (user actions, API calls, data access, admin operations)."),
-    eventFamilyPanel("System Events", "system", "System events per second (health, deployments, configuration, security)."),
-  ],
+    dataEvents: eventFamilyPanel(8, "Data Events", "data", "Data events per second (ingestion, quality, lineage, transformation)."),
+    auditEvents: eventFamilyPanel(9, "Audit Events", "audit", "Audit events per second (user actions, API calls, data access, admin operations)."),
+    systemEvents: eventFamilyPanel(10, "System Events", "system", "System events per second (health, deployments, configuration, security)."),
+  },
 });

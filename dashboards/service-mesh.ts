@@ -1,15 +1,17 @@
 // 254Carbon Service Mesh Overview: Istio traffic, errors, latency, mTLS and Envoy resilience.
-// Panels in the design document's order (section 4); ids 1..8 follow it.
+// Panels in the design document's order (section 4). Their ids are explicit, kept from when they
+// followed that order; a new panel may go anywhere and takes its id from its key.
 
 import { metrics as m } from "../catalogue/metrics";
 import { quantities } from "../catalogue/quantities";
 import { thresholds } from "../catalogue/thresholds";
 import { dashboard, labelVariable } from "../src/kit/dashboard";
 import { nodeGraph, query, stat, table, timeSeries } from "../src/kit/panel";
-import { add, copyLabel, count, gauge, gt, joinLabels, matches, rate, sum } from "../src/kit/promql";
+import { add, copyLabel, count, gauge, gt, joinLabels, rate, sum } from "../src/kit/promql";
 import { folders } from "./folders";
 
-const scope = { namespace: matches("$namespace") };
+const namespace = labelVariable("namespace", "Namespace", m.istio_requests_total, "destination_service_namespace");
+const scope = { namespace: namespace.match };
 const received = { reporter: "destination", destination_service_namespace: scope.namespace } as const;
 const byService = { by: ["destination_service_namespace", "destination_service_name"] } as const;
 const byCluster = { by: ["namespace", "cluster_name"] } as const;
@@ -33,22 +35,25 @@ export const serviceMesh = dashboard({
   description: "Istio service mesh: request rate, errors and latency per service, mTLS coverage, circuit breakers, connection pools and retries.",
   tags: ["254carbon", "istio", "service-mesh"],
   folder: folders.serviceMesh,
-  variables: [labelVariable("namespace", "Namespace", m.istio_requests_total, "destination_service_namespace")],
-  panels: [
-    timeSeries({
+  variables: [namespace],
+  panels: {
+    requestRate: timeSeries({
+      id: 1,
       title: "Service Request Rate",
       description: "Requests per second received by each service (reported by the destination proxy, so each request counts once).",
       unit: "reqps",
       targets: [query(sum(rate(m.istio_requests_total, received), byService), serviceLegend)],
     }),
-    timeSeries({
+    errorRate: timeSeries({
+      id: 2,
       title: "Service Error Rate",
       description: "Share of responses with a 5xx code per service. The dashed line is the HighServiceErrorRate alert threshold.",
       unit: "percentunit",
       threshold: thresholds.serviceErrorRatio,
       targets: [query(quantities.serviceErrorRatio(scope), serviceLegend)],
     }),
-    timeSeries({
+    latencyP99: timeSeries({
+      id: 3,
       title: "Service Latency P99",
       description: "99th percentile of request duration per service, from Istio's duration histogram. The dashed line is the HighServiceLatency objective.",
       unit: "ms",
@@ -56,7 +61,8 @@ export const serviceMesh = dashboard({
       size: { w: 18, h: 8 },
       targets: [query(quantities.serviceLatencyP99(scope), serviceLegend)],
     }),
-    stat({
+    mtlsStatus: stat({
+      id: 4,
       title: "mTLS Status",
       description:
         "Services receiving traffic over mutual TLS, and services still receiving plaintext (any request without mTLS in the range). Plaintext must be 0 once STRICT mTLS is enforced.",
@@ -71,7 +77,8 @@ export const serviceMesh = dashboard({
         query(count(gt(quantities.plaintextRequests(scope), thresholds.plaintextRequestsPerSecond.value)), { legend: () => "plaintext services" }),
       ],
     }),
-    table({
+    circuitBreakers: table({
+      id: 5,
       title: "Circuit Breaker Status",
       description:
         "Per upstream cluster: open circuit breakers (connection, request, pending-request) and hosts ejected by outlier detection. Anything above 0 means the CircuitBreakerTriggered alert is firing. Needs Envoy stats inclusion (see README).",
@@ -96,7 +103,8 @@ export const serviceMesh = dashboard({
         hide: ["Time"],
       },
     }),
-    nodeGraph({
+    dependencies: nodeGraph({
+      id: 6,
       title: "Service Dependencies",
       description:
         "Which workload calls which, with requests per second on each edge. The query returns `id`, `source` and `target` labels so that Grafana's node graph reads it as an edges frame and derives the nodes.",
@@ -105,7 +113,8 @@ export const serviceMesh = dashboard({
       targets: [query(dependencyEdges, { instant: true, format: "table" })],
       columns: { rename: { Value: "mainstat" }, hide: ["Time", "source_workload", "destination_workload"] },
     }),
-    timeSeries({
+    connectionPools: timeSeries({
+      id: 7,
       title: "Connection Pool Status",
       description:
         "Active upstream connections per cluster, and requests per second that overflowed the pool (failed fast because the pool or its breaker was full).",
@@ -115,12 +124,13 @@ export const serviceMesh = dashboard({
         query(sum(rate(m.envoy_cluster_upstream_rq_pending_overflow, scope), byCluster), { legend: (l) => `${l.cluster_name} overflow/s` }),
       ],
     }),
-    timeSeries({
+    retryRate: timeSeries({
+      id: 8,
       title: "Retry Rate",
       description: "Retries as a share of upstream requests per cluster. The dashed line is the HighRetryRate alert threshold.",
       unit: "percentunit",
       threshold: thresholds.retryRatio,
       targets: [query(quantities.retryRatio(scope), { legend: (l) => `${l.cluster_name} (${l.namespace})` })],
     }),
-  ],
+  },
 });

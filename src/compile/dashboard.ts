@@ -12,7 +12,7 @@ import * as piechart from "@grafana/grafana-foundation-sdk/piechart";
 import * as bargauge from "@grafana/grafana-foundation-sdk/bargauge";
 import * as nodegraph from "@grafana/grafana-foundation-sdk/nodegraph";
 import type { Threshold } from "../kit/threshold";
-import type { DashboardDef } from "../kit/dashboard";
+import type { DashboardDef, PlacedPanel } from "../kit/dashboard";
 import type { PanelDef, Target } from "../kit/panel";
 import { DATASOURCE_VARIABLE, GRID_COLUMNS, type DashboardJson, type GridPos } from "../model/dashboard";
 
@@ -130,9 +130,9 @@ function thresholdOverride(threshold: Threshold | null): sdk.DynamicConfigValue[
     : [{ id: "thresholds", value: thresholdSteps(threshold).build() }];
 }
 
-function panelBuilder(panel: PanelDef, id: number, gridPos: GridPos): cog.Builder<sdk.Panel> {
+function panelBuilder(panel: PlacedPanel, gridPos: GridPos): cog.Builder<sdk.Panel> {
   const b = kindBuilder(panel);
-  b.id(id)
+  b.id(panel.id)
     .title(panel.title)
     .description(panel.description)
     .datasource(datasource)
@@ -184,7 +184,7 @@ export function compileDashboard(def: DashboardDef): DashboardJson {
     .variables(variables(def));
   // The SDK moves any panel at (0, 0) to its own cursor (and mutates the position it is
   // given): it gets copies, and the layout's positions are put back after building.
-  def.panels.forEach((panel, index) => builder.withPanel(panelBuilder(panel, index + 1, { ...positions[index]! })));
+  def.panels.forEach((panel, index) => builder.withPanel(panelBuilder(panel, { ...positions[index]! })));
   // A JSON round trip drops `undefined` fields and the SDK's class prototypes.
   const json = JSON.parse(JSON.stringify(builder.build())) as DashboardJson;
   json.panels.forEach((panel, index) => {

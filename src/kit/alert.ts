@@ -2,17 +2,12 @@
 // template labels the expression really keeps. Two compilers read these definitions:
 // src/compile/prometheus-rules.ts (PrometheusRule + rule files) and src/compile/grafana-alerts.ts.
 
+import type { PanelRef } from "./dashboard";
 import { comparisonOperator, type Threshold } from "./threshold";
 import { formatNumber, gt, gte, lt, renderLabelTemplate, type Duration, type LabelRefs, type Vector } from "./promql";
 
 export type Severity = "critical" | "warning" | "info";
 export const severities: readonly Severity[] = ["critical", "warning", "info"];
-
-/** The dashboard panel that shows the alert's quantity (`/d/<uid>?viewPanel=<id>`). */
-export interface PanelRef {
-  readonly dashboardUid: string;
-  readonly panelId: number;
-}
 
 export const defaultGrafanaUrl = "https://grafana.254carbon.com";
 export const runbookBaseUrl = "https://github.com/254carbon/observability/blob/main/docs/runbooks.md";
@@ -41,6 +36,7 @@ interface AlertFields<L extends string> {
   readonly summary: string;
   /** Templated with the expression's labels. */
   readonly description: (labels: LabelRefs<L>) => string;
+  /** The panel that shows the alert's quantity: `<dashboard>.ref.<panel key>`. */
   readonly panel: PanelRef;
   /** The shared constant the expression compares against, when there is one. */
   readonly threshold?: Threshold;

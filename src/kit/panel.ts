@@ -43,6 +43,8 @@ export function query<L extends string>(expr: Vector<L>, options: QueryOptions<L
 
 /** What every panel must say. A missing unit or description is a type error. */
 export interface PanelCommon {
+  /** Grafana panel id; default derived from the panel's key (src/kit/dashboard.ts). Never reused. */
+  readonly id?: number;
   readonly title: string;
   readonly description: string;
   /** Grafana unit id, e.g. "reqps", "percentunit", "ms", "bytes", "short". */

@@ -66,6 +66,19 @@ function manifest(input: BuildInput, alertFiles: readonly OutputFile[]): OutputF
   return { path: "manifest.json", content: JSON.stringify(content, null, 2) + "\n" };
 }
 
+/** Every alert's dashboard_url must land on a panel this build generates. */
+function alertLinkProblems(ruleGroups: readonly RuleGroupDef[], dashboards: readonly DashboardJson[]): Problem[] {
+  const panelIds = new Map(dashboards.map((d) => [d.uid, new Set(d.panels.map((p) => p.id))]));
+  return ruleGroups.flatMap((group) =>
+    group.alerts
+      .filter((alert) => !panelIds.get(alert.panel.dashboardUid)?.has(alert.panel.panelId))
+      .map((alert) => ({
+        location: [group.name, alert.name],
+        message: `links to panel ${alert.panel.panelId} of dashboard "${alert.panel.dashboardUid}", which this build does not generate`,
+      })),
+  );
+}
+
 export function generateOutputs(input: BuildInput): BuildResult {
   const { config } = input;
   const problems: Problem[] = [];
@@ -82,7 +95,11 @@ export function generateOutputs(input: BuildInput): BuildResult {
     files.push(configMap.file);
   }
   const dashboardJsons = compiled.map((c) => c.json);
-  problems.push(...validateDashboardSet(dashboardJsons), ...grafanaVersionProblems(dashboardJsons, config));
+  problems.push(
+    ...validateDashboardSet(dashboardJsons),
+    ...grafanaVersionProblems(dashboardJsons, config),
+    ...alertLinkProblems(input.ruleGroups, dashboardJsons),
+  );
 
   const rules = compilePrometheusRules(input.ruleGroups, {
     namespace: config.namespace,

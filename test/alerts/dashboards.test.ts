@@ -48,8 +48,7 @@ describe("alert panel links", () => {
   it.each(alerts.map((a) => [a.name, a] as const))("%s links to an existing panel showing its quantity", (name, def) => {
     const board = dashboards.find((d) => d.uid === def.panel.dashboardUid);
     expect(board, `dashboard ${def.panel.dashboardUid}`).toBeDefined();
-    // Panel ids are the 1-based position in the definition (see src/kit/dashboard.ts).
-    const panel = board!.panels[def.panel.panelId - 1];
+    const panel = board!.panels.find((p) => p.id === def.panel.panelId);
     expect(panel, `panel ${def.panel.panelId}`).toBeDefined();
     expect(panel!.title).toBe(expectedPanelTitle[name]);
     if (def.threshold) {

@@ -123,7 +123,15 @@ describe("bad definitions fail the build, name what is wrong and write nothing",
       ...overrides,
     }) as PanelDef;
   const board = (uid: string, panels: PanelDef[]): DashboardDef =>
-    dashboard({ uid, title: `Board ${uid}`, description: "Test board.", tags: [], folder: { uid: "f", title: "F" }, variables: [], panels });
+    dashboard({
+      uid,
+      title: `Board ${uid}`,
+      description: "Test board.",
+      tags: [],
+      folder: { uid: "f", title: "F" },
+      variables: [],
+      panels: Object.fromEntries(panels.map((panel, index) => [`panel${index}`, panel])),
+    });
 
   async function expectFailure(input: BuildInput, ...messages: RegExp[]): Promise<void> {
     const outDir = join(tmp, "out");
@@ -159,7 +167,7 @@ describe("bad definitions fail the build, name what is wrong and write nothing",
   });
 
   it("a dashboard title longer than Grafana stores, and a panel title too long to show", async () => {
-    const long = dashboard({ uid: "long", title: "T".repeat(190), description: "Test board.", tags: [], folder: { uid: "f", title: "F" }, variables: [], panels: [somePanel({ title: "P".repeat(81) })] });
+    const long = dashboard({ uid: "long", title: "T".repeat(190), description: "Test board.", tags: [], folder: { uid: "f", title: "F" }, variables: [], panels: { long: somePanel({ title: "P".repeat(81) }) } });
     await expectFailure(withDashboards([long]), /long: dashboard title has 190 characters, Grafana stores at most 189/, /long › P+: panel title has 81 characters, at most 80 allowed/);
   });
 
@@ -183,6 +191,15 @@ describe("bad definitions fail the build, name what is wrong and write nothing",
 
   it("a panel wider than the grid", async () => {
     await expectFailure(withDashboards([board("wide", [somePanel({ size: { w: 30, h: 8 } })])]), /wide › Brokers: gridPos \{x: 0, y: 0, w: 30, h: 8\} does not fit the 24-column grid/);
+  });
+
+  it("two panels with the same id", async () => {
+    const board2 = board("ids", [somePanel({ title: "A", id: 7 }), somePanel({ title: "B", id: 7 })]);
+    await expectFailure(withDashboards([board2]), /ids › B: panel id 7 is already used by "A"/);
+  });
+
+  it("an alert linking to a dashboard the build does not generate", async () => {
+    await expectFailure(withDashboards([board("alone", [somePanel()])]), /service-mesh › HighServiceErrorRate: links to panel 2 of dashboard "service-mesh", which this build does not generate/);
   });
 
   it("an undefined dashboard variable in a query", async () => {
@@ -223,7 +240,7 @@ describe("layout", () => {
     const lower = { x: 0, y: 8, w: 12, h: 8 };
     const top = { x: 0, y: 0, w: 12, h: 8 };
     const panel = (title: string, gridPos: typeof top) => ({ ...timeSeries({ title, description: "d.", unit: "short", targets: [query(gauge(metrics.kafka_brokers))] }), gridPos });
-    const def = dashboard({ uid: "zero", title: "Zero", description: "Test board.", tags: [], folder: { uid: "f", title: "F" }, variables: [], panels: [panel("Lower", lower), panel("Top", top)] });
+    const def = dashboard({ uid: "zero", title: "Zero", description: "Test board.", tags: [], folder: { uid: "f", title: "F" }, variables: [], panels: { lower: panel("Lower", lower), top: panel("Top", top) } });
     const json = compileDashboard(def);
     expect(json.panels.map((p) => p.gridPos)).toEqual([lower, top]);
     expect(top).toEqual({ x: 0, y: 0, w: 12, h: 8 });
