@@ -172,7 +172,7 @@ describe("bad definitions fail the build, name what is wrong and write nothing",
   });
 
   it("two panels with the same title in one dashboard", async () => {
-    await expectFailure(withDashboards([board("twins", [somePanel(), somePanel()])]), /twins › Brokers: panel title is already used by panel id 1 in this dashboard/);
+    await expectFailure(withDashboards([board("twins", [somePanel(), somePanel()])]), /twins › Brokers: panel title is already used by panel id \d+ in this dashboard/);
   });
 
   it("a gridPos that is not whole numbers, and one out of bounds", async () => {
