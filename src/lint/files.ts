@@ -34,7 +34,8 @@ export function defaultTargets(root: string): string[] {
       .sort()
       .map((f) => join(path, f));
   };
-  return [...pick("dashboards", /\.json$/), ...pick("prometheus", /\.ya?ml$/), ...pick("k8s", /\.ya?ml$/, true)];
+  // Under k8s/ only the PrometheusRules hold rules: the ConfigMaps (whole dashboards) are not read.
+  return [...pick("dashboards", /\.json$/), ...pick("prometheus", /\.ya?ml$/), ...pick("k8s", /(^|\/)prometheusrule-[^/]*\.ya?ml$/, true)];
 }
 
 interface Loaded {
@@ -70,6 +71,8 @@ function expand(path: string): string[] {
 export function lintFiles(input: RunInput): RunResult {
   const inputErrors: InputError[] = [];
   const loaded: Loaded[] = [];
+  /** Every file read, rules or not: none is parsed twice. */
+  const read = new Set<string>();
   const isOwn = (abs: string) => {
     const rel = relative(input.root, abs).replace(/\\/g, "/");
     return !rel.startsWith("..") && input.config.own.some((g) => matchesGlob(rel, g));
@@ -85,6 +88,7 @@ export function lintFiles(input: RunInput): RunResult {
       inputErrors.push({ file: display, reason: (e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (e as Error).message });
       continue;
     }
+    read.add(abs);
     const base = { path: abs, display, own: isOwn(abs) };
     if (/\.json$/i.test(abs)) {
       try {
@@ -105,7 +109,7 @@ export function lintFiles(input: RunInput): RunResult {
   // Recording rules of the run and of the project's output are metrics the dashboards may use.
   const recorded = new Set<string>(input.options.recordedNames);
   for (const l of loaded) if (l.rules) for (const n of recordedNames(l.rules)) recorded.add(n);
-  for (const extra of projectRuleFiles(input.root, loaded)) for (const n of recordedNames(extra)) recorded.add(n);
+  for (const extra of projectRuleFiles(input.root, read)) for (const n of recordedNames(extra)) recorded.add(n);
   const options: LintOptions = { ...input.options, recordedNames: recorded };
 
   const findings: Finding[] = [];
@@ -117,11 +121,10 @@ export function lintFiles(input: RunInput): RunResult {
 }
 
 /** Rule files under out/ not part of this run (read quietly; errors there are not this run's). */
-function projectRuleFiles(root: string, loaded: readonly Loaded[]): RuleGroupSource[][] {
-  const seen = new Set(loaded.map((l) => l.path));
+function projectRuleFiles(root: string, read: ReadonlySet<string>): RuleGroupSource[][] {
   let paths: string[] = [];
   try {
-    paths = defaultTargets(root).filter((p) => /\.ya?ml$/.test(p) && !seen.has(resolve(p)));
+    paths = defaultTargets(root).filter((p) => /\.ya?ml$/.test(p) && !read.has(resolve(p)));
   } catch {
     return [];
   }
