@@ -8,13 +8,13 @@ import { defaultOptions } from "../src/lint/options";
 import { platformCatalogue } from "./platform";
 
 const SAMPLES: readonly [string, QueryInput][] = [
-  ['sum by (destination_service_name) (rate(istio_requests_total{reporter="destination", response_code=~"5.."}[$__rate_interval])) / sum by (destination_service_name) (rate(istio_requests_total{reporter="destination"}[$__rate_interval]))', { mode: "dashboard", own: true }],
-  ["histogram_quantile(0.99, sum by (le, service) (rate(kong_request_latency_ms_bucket{service=~\"$service\"}[$__rate_interval])))", { mode: "dashboard", own: true }],
-  ['sum by (service) (rate(kong_http_requests_total{code="401", source="kong"}[5m])) > 10', { mode: "rule", own: true }],
-  ["sum by (consumergroup, topic) (kafka_consumergroup_lag) > 10000", { mode: "rule", own: true }],
-  ["count by (namespace, cluster_name) ((envoy_cluster_circuit_breakers_default_cx_open == 1) or (envoy_cluster_circuit_breakers_default_rq_open == 1)) >= 1", { mode: "rule", own: true }],
-  ["absent(kafka_brokers)", { mode: "rule", own: true }],
-  ['topk(10, sum by (consumer) (increase(kong_http_requests_total{service=~"$service"}[$__range])))', { mode: "dashboard", own: true }],
+  ['sum by (destination_service_name) (rate(istio_requests_total{reporter="destination", response_code=~"5.."}[$__rate_interval])) / sum by (destination_service_name) (rate(istio_requests_total{reporter="destination"}[$__rate_interval]))', { mode: "dashboard", profile: "own" }],
+  ["histogram_quantile(0.99, sum by (le, service) (rate(kong_request_latency_ms_bucket{service=~\"$service\"}[$__rate_interval])))", { mode: "dashboard", profile: "own" }],
+  ['sum by (service) (rate(kong_http_requests_total{code="401", source="kong"}[5m])) > 10', { mode: "rule", profile: "own" }],
+  ["sum by (consumergroup, topic) (kafka_consumergroup_lag) > 10000", { mode: "rule", profile: "own" }],
+  ["count by (namespace, cluster_name) ((envoy_cluster_circuit_breakers_default_cx_open == 1) or (envoy_cluster_circuit_breakers_default_rq_open == 1)) >= 1", { mode: "rule", profile: "own" }],
+  ["absent(kafka_brokers)", { mode: "rule", profile: "own" }],
+  ['topk(10, sum by (consumer) (increase(kong_http_requests_total{service=~"$service"}[$__range])))', { mode: "dashboard", profile: "own" }],
 ];
 
 function outQueries(): [string, QueryInput][] {
@@ -22,7 +22,7 @@ function outQueries(): [string, QueryInput][] {
   if (!existsSync(dir)) return [];
   return readdirSync(dir)
     .filter((f) => f.endsWith(".json"))
-    .flatMap((f) => [...readFileSync(join(dir, f), "utf8").matchAll(/"expr":\s*("(?:[^"\\]|\\.)*")/g)].map((m) => [JSON.parse(m[1]!) as string, { mode: "dashboard", own: true }] as [string, QueryInput]));
+    .flatMap((f) => [...readFileSync(join(dir, f), "utf8").matchAll(/"expr":\s*("(?:[^"\\]|\\.)*")/g)].map((m) => [JSON.parse(m[1]!) as string, { mode: "dashboard", profile: "own" }] as [string, QueryInput]));
 }
 
 const queries = [...SAMPLES, ...outQueries()];

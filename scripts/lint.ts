@@ -1,9 +1,10 @@
-// npm run lint [--format text|json] [--config lint.config.yaml] [--strict] [paths...]
+// npm run lint [--format text|json] [--config lint.config.yaml] [--profile own|foreign|strict] [--metadata FILE] [--strict] [paths...]
 // Without paths: everything the build generated under out/. See docs/lint.md.
 
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { readFileSync } from "node:fs";
 import {
   ConfigError,
   defaultOptions,
@@ -14,15 +15,20 @@ import {
   lintFiles,
   loadConfig,
   NoOutputError,
+  parseTypeMetadata,
+  PROFILES,
   summarize,
+  type Profile,
 } from "../src/lint/index";
 import { formatInputError, EXIT_USAGE } from "../src/lint/report";
 import { parseDuration } from "../src/lint/duration";
 import { recoverOutDir } from "../src/pipeline/write";
 import { platformCatalogue } from "./platform";
 
-const USAGE = `usage: npm run lint -- [--format text|json] [--config FILE] [--scrape-interval 30s] [--strict] [FILE|DIR ...]
+const USAGE = `usage: npm run lint -- [--format text|json] [--config FILE] [--scrape-interval 30s] [--profile own|foreign|strict] [--metadata FILE]... [--strict] [FILE|DIR ...]
   no paths: lint out/dashboards/*.json, out/prometheus/*.yaml and PrometheusRule YAML under out/k8s/
+  profile: own for files the config's own globs match, foreign for others (house style off); --profile sets one for all
+  --metadata: a /metrics exposition whose # TYPE lines say which metrics are counters
   exit 0 clean (warnings allowed), 1 errors (or warnings with --strict), 2 bad usage or unreadable input`;
 
 function fail(message: string): never {
@@ -41,6 +47,8 @@ async function main(): Promise<number> {
         config: { type: "string" },
         "scrape-interval": { type: "string" },
         strict: { type: "boolean", default: false },
+        profile: { type: "string" },
+        metadata: { type: "string", multiple: true, default: [] },
         help: { type: "boolean", short: "h", default: false },
       },
     });
@@ -53,6 +61,19 @@ async function main(): Promise<number> {
     return 0;
   }
   if (values.format !== "text" && values.format !== "json") fail(`--format must be text or json, got ${values.format}`);
+
+  const profile = values.profile;
+  if (profile !== undefined && !PROFILES.includes(profile as Profile)) fail(`--profile must be one of ${PROFILES.join(", ")}, got ${profile}`);
+  const metadata = new Map();
+  for (const file of values.metadata) {
+    let text: string;
+    try {
+      text = readFileSync(file, "utf8");
+    } catch (e) {
+      fail(`--metadata ${file}: cannot read: ${(e as Error).message}`);
+    }
+    for (const [name, type] of parseTypeMetadata(text)) metadata.set(name, type);
+  }
 
   const root = process.cwd();
   let config;
@@ -84,7 +105,14 @@ async function main(): Promise<number> {
     if (missing.length === paths.length) fail(missing.map((p) => `${p}: no such file or directory`).join("\n"));
   }
 
-  const result = lintFiles({ paths, discovered: positionals.length === 0, root, config, options: defaultOptions(platformCatalogue, { scrapeIntervalMs }) });
+  const result = lintFiles({
+    paths,
+    discovered: positionals.length === 0,
+    root,
+    config,
+    options: defaultOptions(platformCatalogue, { scrapeIntervalMs, metadata }),
+    ...(profile ? { profile: profile as Profile } : {}),
+  });
   if (values.format === "json") process.stdout.write(`${formatJson(result)}\n`);
   else {
     for (const f of result.findings) process.stdout.write(`${formatFinding(f)}\n`);

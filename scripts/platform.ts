@@ -6,9 +6,17 @@ import { ruleGroups } from "../alerts";
 import { allMetrics } from "../catalogue/metrics";
 import { dashboards } from "../dashboards";
 import { folders } from "../dashboards/folders";
+import { loadConfig } from "../src/lint/config";
 import type { BuildInput } from "../src/pipeline/generate";
 
-export const platformInput: BuildInput = { dashboards, ruleGroups, alertFolder: folders.alerts, config: buildConfig };
+export const platformInput: BuildInput = {
+  dashboards,
+  ruleGroups,
+  alertFolder: folders.alerts,
+  config: buildConfig,
+  catalogue: allMetrics,
+  lint: loadConfig(new URL("../lint.config.yaml", import.meta.url).pathname, false),
+};
 
 /** What the linter knows as metrics: the catalogue. */
 export const platformCatalogue = allMetrics;

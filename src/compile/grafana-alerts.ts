@@ -24,7 +24,8 @@ import { createHash } from "node:crypto";
 import { renderDescription, type AnyAlert, type RuleGroupDef } from "../kit/alert";
 import { parseDuration } from "../model/duration";
 import { ruleContext, type Duration } from "../kit/promql";
-import type { Compiled, OutputFile, Problem } from "../model/output";
+import type { Compiled, OutputFile } from "../model/output";
+import type { Finding } from "../model/finding";
 
 export interface GrafanaAlertOptions {
   /** uid of the Prometheus data source the queries run against. */
@@ -156,7 +157,7 @@ function compileRule(alert: AnyAlert, group: RuleGroupDef, options: GrafanaAlert
 }
 
 export function compileGrafanaAlertGroups(groups: readonly RuleGroupDef[], options: GrafanaAlertOptions): Compiled & { groups: GrafanaRuleGroup[] } {
-  const problems: Problem[] = [];
+  const problems: Finding[] = [];
   const compiledGroups: GrafanaRuleGroup[] = [];
   const seenNames = new Map<string, string>();
   const seenUids = new Map<string, string>();

@@ -3,7 +3,8 @@
 
 import { stringify } from "yaml";
 import type { BuildConfig } from "../model/config";
-import type { OutputFile, Problem } from "../model/output";
+import type { OutputFile } from "../model/output";
+import type { Finding } from "../model/finding";
 import { folderPath, type DashboardDef } from "../kit/dashboard";
 import type { DashboardJson } from "../model/dashboard";
 
@@ -31,7 +32,7 @@ export function kubernetesName(id: string): string {
 }
 
 /** The object's size against what client-side `kubectl apply` can store, as a problem at `location`. */
-export function lastAppliedProblems(location: readonly string[], kind: string, object: unknown): Problem[] {
+export function lastAppliedProblems(location: readonly string[], kind: string, object: unknown): Finding[] {
   const size = Buffer.byteLength(JSON.stringify(object));
   return size >= LAST_APPLIED_LIMIT_BYTES
     ? [{ location, message: `${kind} is ${size} bytes; kubectl apply can store at most ${LAST_APPLIED_LIMIT_BYTES} (split the dashboard)` }]
@@ -42,7 +43,7 @@ export function dashboardJsonText(dashboard: DashboardJson): string {
   return JSON.stringify(dashboard, null, 2) + "\n";
 }
 
-export function compileConfigMap(def: DashboardDef, dashboard: DashboardJson, config: BuildConfig): { file: OutputFile; problems: Problem[] } {
+export function compileConfigMap(def: DashboardDef, dashboard: DashboardJson, config: BuildConfig): { file: OutputFile; problems: Finding[] } {
   const configMap = {
     apiVersion: "v1",
     kind: "ConfigMap",

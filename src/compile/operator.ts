@@ -6,7 +6,8 @@
 
 import type { IGrafanaAlertRuleGroup, IGrafanaDashboard, IGrafanaFolder } from "@kubernetes-models/grafana-operator/grafana.integreatly.org/v1beta1";
 import type { OperatorConfig } from "../model/config";
-import type { OutputFile, Problem } from "../model/output";
+import type { OutputFile } from "../model/output";
+import type { Finding } from "../model/finding";
 import { folderChain, type DashboardDef, type FolderDef } from "../kit/dashboard";
 import type { DashboardJson } from "../model/dashboard";
 import type { GrafanaRule, GrafanaRuleGroup } from "./grafana-alerts";
@@ -43,8 +44,8 @@ function ruleForOperator(rule: GrafanaRule): IGrafanaAlertRuleGroup["spec"]["rul
   };
 }
 
-export function compileOperator(input: OperatorInput): { objects: OperatorObject[]; files: OutputFile[]; problems: Problem[] } {
-  const problems: Problem[] = [];
+export function compileOperator(input: OperatorInput): { objects: OperatorObject[]; files: OutputFile[]; problems: Finding[] } {
+  const problems: Finding[] = [];
   const objects: OperatorObject[] = [];
   const common = { instanceSelector: { matchLabels: { ...input.config.instanceSelector.matchLabels } }, resyncPeriod: input.config.resyncPeriod };
   const names = new Map<string, string>();

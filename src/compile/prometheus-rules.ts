@@ -5,13 +5,13 @@ import {
   dashboardUrlFor,
   defaultGrafanaUrl,
   renderDescription,
-  severities,
   type AnyAlert,
   type AnyRecording,
   type RuleGroupDef,
 } from "../kit/alert";
 import { ruleContext } from "../kit/promql";
-import type { Compiled, OutputFile, Problem } from "../model/output";
+import type { Compiled, OutputFile } from "../model/output";
+import type { Finding } from "../model/finding";
 import { toYaml } from "./kubernetes";
 import { parseDuration } from "../model/duration";
 
@@ -32,13 +32,10 @@ export const defaultPrometheusRuleOptions: PrometheusRuleOptions = {
 };
 
 
-/** Limits and forms from the monitoring-mixins style guide (mixtool lint) and promtool. */
-const maxRulesPerGroup = 20;
-const maxAlertNameLength = 40;
-const alertNamePattern = /^[A-Z][a-zA-Z0-9]*$/;
+// What the linter checks on the written rule files (src/lint/rules: names, severity, summary,
+// durations, labels, group size) the build checks there; here only what the output cannot show.
 const groupNamePattern = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const recordNamePattern = /^[a-zA-Z_][a-zA-Z0-9_]*:[a-zA-Z_][a-zA-Z0-9_]*:[a-zA-Z0-9_]+$/;
-const labelNamePattern = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 
 /** A rule as it appears in a rule file; key order here is the order in the YAML. */
 interface RuleYaml {
@@ -60,11 +57,11 @@ interface GroupYaml {
 export function compilePrometheusRules(
   groups: readonly RuleGroupDef[],
   options: PrometheusRuleOptions = defaultPrometheusRuleOptions,
-): Compiled & { readonly resources: unknown[] } {
+): Compiled & { readonly resources: { readonly file: string; readonly object: unknown }[] } {
   const files: OutputFile[] = [];
   /** The PrometheusRule objects, for validation against the CRD schema (src/validate/prometheus-rule.ts). */
-  const resources: unknown[] = [];
-  const problems: Problem[] = [...checkUniqueness(groups)];
+  const resources: { file: string; object: unknown }[] = [];
+  const problems: Finding[] = [...checkUniqueness(groups)];
 
   for (const group of groups) {
     const groupProblems = checkGroup(group);
@@ -78,13 +75,16 @@ export function compilePrometheusRules(
       metadata: { name: `254carbon-${group.name}`, namespace: options.namespace, labels: sortedRecord(options.labels) },
       spec: { groups: [compiled] },
     };
-    resources.push(resource);
+    const resourceFile = `k8s/prometheusrule-${group.name}.yaml`;
+    resources.push({ file: resourceFile, object: resource });
 
-    files.push({ path: `prometheus/${group.name}.rules.yaml`, content: toRulesYaml({ groups: [compiled] }) });
-    files.push({ path: `k8s/prometheusrule-${group.name}.yaml`, content: toRulesYaml(resource) });
+    files.push({ path: rulesFile(group), content: toRulesYaml({ groups: [compiled] }) });
+    files.push({ path: resourceFile, content: toRulesYaml(resource) });
   }
   return { files, problems, resources };
 }
+
+export const rulesFile = (group: RuleGroupDef): string => `prometheus/${group.name}.rules.yaml`;
 
 /** The PrometheusRule files among compiled outputs, for the build's kustomization. */
 export function prometheusRuleResourcePaths(files: readonly OutputFile[]): string[] {
@@ -93,7 +93,7 @@ export function prometheusRuleResourcePaths(files: readonly OutputFile[]): strin
 
 // ---------------------------------------------------------------- rendering
 
-function compileGroup(group: RuleGroupDef, grafanaUrl: string, problems: Problem[]): GroupYaml | undefined {
+function compileGroup(group: RuleGroupDef, grafanaUrl: string, problems: Finding[]): GroupYaml | undefined {
   const ctx = ruleContext(group.rateWindow);
   const rules: RuleYaml[] = [];
   let failed = false;
@@ -102,7 +102,7 @@ function compileGroup(group: RuleGroupDef, grafanaUrl: string, problems: Problem
       rules.push(build());
     } catch (error) {
       failed = true;
-      problems.push({ location: [group.name, name], message: `cannot render rule: ${(error as Error).message}` });
+      problems.push({ file: rulesFile(group), location: [group.name, name], message: `cannot render rule: ${(error as Error).message}` });
     }
   };
 
@@ -144,14 +144,14 @@ const toRulesYaml = (document: unknown) => toYaml(document, "alerts/*.ts");
 
 // ---------------------------------------------------------------- checks
 
-function checkUniqueness(groups: readonly RuleGroupDef[]): Problem[] {
-  const problems: Problem[] = [];
+function checkUniqueness(groups: readonly RuleGroupDef[]): Finding[] {
+  const problems: Finding[] = [];
   const seen = (kind: string, keyOf: (g: RuleGroupDef) => string[]) => {
     const where = new Map<string, string>();
     for (const group of groups) {
       for (const key of keyOf(group)) {
         const first = where.get(key);
-        if (first !== undefined) problems.push({ location: [group.name, key], message: `duplicate ${kind} name (first defined in group "${first}")` });
+        if (first !== undefined) problems.push({ file: rulesFile(group), location: [group.name, key], message: `duplicate ${kind} name (first defined in group "${first}")` });
         else where.set(key, group.name);
       }
     }
@@ -162,71 +162,25 @@ function checkUniqueness(groups: readonly RuleGroupDef[]): Problem[] {
   return problems;
 }
 
-function checkGroup(group: RuleGroupDef): Problem[] {
-  const problems: Problem[] = [];
-  const at = (rule?: string) => (rule ? [group.name, rule] : [group.name]);
-  const size = group.alerts.length + (group.recordings?.length ?? 0);
-  if (!groupNamePattern.test(group.name)) problems.push({ location: at(), message: "group name must be lower-case kebab-case (it names files and resources)" });
-  if (size === 0) problems.push({ location: at(), message: "group has no rules" });
-  if (size > maxRulesPerGroup) problems.push({ location: at(), message: `group has ${size} rules, at most ${maxRulesPerGroup} allowed: split it` });
-  if (!isDuration(group.rateWindow)) problems.push({ location: at(), message: `rateWindow "${group.rateWindow}" is not a Prometheus duration` });
-  if (group.interval !== undefined && !isDuration(group.interval)) problems.push({ location: at(), message: `interval "${group.interval}" is not a Prometheus duration` });
-  problems.push(...checkLabels(group.labels ?? {}).map((message) => ({ location: at(), message })));
-  for (const rec of group.recordings ?? []) problems.push(...checkRecording(rec, group).map((message) => ({ location: at(rec.record), message })));
-  for (const def of group.alerts) problems.push(...checkAlert(def).map((message) => ({ location: at(def.name), message })));
-  return problems;
-}
-
-function isDuration(text: string): boolean {
-  return parseDuration(text) !== undefined;
-}
-
-function checkLabels(labels: Readonly<Record<string, string>>): string[] {
-  return Object.entries(labels).flatMap(([name, text]) => [
-    ...(labelNamePattern.test(name) ? [] : [`label name "${name}" is not a valid Prometheus label name`]),
-    // A label templated with $value makes a new alert on every evaluation (pint: alerts/template).
-    ...(String(text).includes("$value") ? [`label "${name}" uses $value: every new value would start a new alert`] : []),
-  ]);
-}
-
-function checkRecording(rec: AnyRecording, group: RuleGroupDef): string[] {
-  const problems: string[] = [];
-  if (!recordNamePattern.test(rec.record)) problems.push(`recording rule name "${rec.record}" must follow level:metric:operations`);
-  const window = /:.*rate(\d+[smhdwy])$/.exec(rec.record)?.[1];
-  if (window !== undefined && window !== group.rateWindow)
-    problems.push(`recording rule name says rate${window} but the group renders rate() over ${group.rateWindow}`);
-  problems.push(...checkLabels(rec.labels ?? {}));
-  return problems;
-}
-
-function checkAlert(def: AnyAlert): string[] {
-  const problems: string[] = [];
-  if (!alertNamePattern.test(def.name)) problems.push("alert name must be CamelCase (letters and digits, starting upper-case)");
-  if (def.name.length > maxAlertNameLength) problems.push(`alert name has ${def.name.length} characters, at most ${maxAlertNameLength} allowed`);
-  // Runtime check too: definitions may come from untyped code or casts.
-  if (!severities.includes(def.severity)) problems.push(`severity "${String(def.severity)}" must be one of ${severities.join(", ")}`);
-  if (!isDuration(def.for) || /^0+[a-z]*$/.test(def.for)) problems.push(`for "${def.for}" must be a positive Prometheus duration`);
-  if (def.keepFiringFor !== undefined && !isDuration(def.keepFiringFor)) problems.push(`keepFiringFor "${def.keepFiringFor}" is not a Prometheus duration`);
-  problems.push(...checkSummary(def.summary));
-  try {
-    const description = renderDescription(def).text;
-    if (description.trim() === "") problems.push("description is empty");
-  } catch (error) {
-    problems.push(`description cannot be rendered: ${(error as Error).message}`);
+function checkGroup(group: RuleGroupDef): Finding[] {
+  const problems: Finding[] = [];
+  const at = (message: string, rule?: string) => problems.push({ file: rulesFile(group), location: rule ? [group.name, rule] : [group.name], message });
+  if (!groupNamePattern.test(group.name)) at("group name must be lower-case kebab-case (it names files and resources)");
+  if (parseDuration(group.rateWindow) === undefined) at(`rateWindow "${group.rateWindow}" is not a Prometheus duration`);
+  for (const rec of group.recordings ?? []) {
+    if (!recordNamePattern.test(rec.record)) at(`recording rule name "${rec.record}" must follow level:metric:operations`, rec.record);
+    const window = /:.*rate(\d+[smhdwy])$/.exec(rec.record)?.[1];
+    if (window !== undefined && window !== group.rateWindow) at(`recording rule name says rate${window} but the group renders rate() over ${group.rateWindow}`, rec.record);
   }
-  problems.push(...checkLabels(def.labels ?? {}));
-  if (def.labels && "severity" in def.labels) problems.push("set severity through the severity field, not labels");
-  if (!Number.isInteger(def.panel.panelId) || def.panel.panelId < 1) problems.push(`panel id ${def.panel.panelId} must be a positive integer`);
-  if (def.threshold && !Number.isFinite(def.threshold.value)) problems.push("threshold value must be a finite number");
-  return problems;
-}
-
-/** mixtool: summary present, untemplated, capitalised, ending with a period. */
-export function checkSummary(summary: string): string[] {
-  const problems: string[] = [];
-  if (summary.trim() === "") return ["summary is empty"];
-  if (summary.includes("{{")) problems.push("summary must not be templated: put labels and values in the description");
-  if (!/^[A-Z]/.test(summary)) problems.push("summary must start with an upper-case letter");
-  if (!summary.endsWith(".")) problems.push("summary must end with a period");
+  for (const def of group.alerts) {
+    try {
+      if (renderDescription(def).text.trim() === "") at("description is empty", def.name);
+    } catch (error) {
+      at(`description cannot be rendered: ${(error as Error).message}`, def.name);
+    }
+    if (def.labels && "severity" in def.labels) at("set severity through the severity field, not labels", def.name);
+    if (!Number.isInteger(def.panel.panelId) || def.panel.panelId < 1) at(`panel id ${def.panel.panelId} must be a positive integer`, def.name);
+    if (def.threshold && !Number.isFinite(def.threshold.value)) at("threshold value must be a finite number", def.name);
+  }
   return problems;
 }

@@ -5,7 +5,8 @@
 // folder metadata uses, pkg/registry/apis/provisioning/resources/folder_metadata.go). The parent
 // folder is also in the `grafana.app/folder` annotation, which gcx and the API use.
 
-import type { OutputFile, Problem } from "../model/output";
+import type { OutputFile } from "../model/output";
+import type { Finding } from "../model/finding";
 import { folderChain, type DashboardDef, type FolderDef } from "../kit/dashboard";
 import type { DashboardJson } from "../model/dashboard";
 
@@ -36,7 +37,7 @@ function manifestText(manifest: ResourceManifest): string {
 }
 
 /** A title that cannot be a directory name would put the folder somewhere else. */
-function titleProblems(folder: FolderDef): Problem[] {
+function titleProblems(folder: FolderDef): Finding[] {
   const bad = /[/\\]/.test(folder.title) || folder.title === "." || folder.title === ".." || folder.title.trim() !== folder.title || !folder.title;
   return bad ? [{ location: ["folder " + folder.uid], message: `title "${folder.title}" cannot be a directory name (out/resources mirrors folders as directories)` }] : [];
 }
@@ -44,9 +45,9 @@ function titleProblems(folder: FolderDef): Problem[] {
 export function compileResources(
   dashboards: readonly { readonly def: DashboardDef; readonly json: DashboardJson }[],
   apiVersion: string,
-): { files: OutputFile[]; problems: Problem[] } {
+): { files: OutputFile[]; problems: Finding[] } {
   const files: OutputFile[] = [];
-  const problems: Problem[] = [];
+  const problems: Finding[] = [];
   const folders = new Map<string, FolderDef>();
   for (const { def } of dashboards) for (const folder of folderChain(def.folder)) folders.set(folder.uid, folder);
 

@@ -6,8 +6,9 @@ import type { PanelRef } from "./dashboard";
 import { comparisonOperator, type Threshold } from "./threshold";
 import { formatNumber, gt, gte, lt, renderLabelTemplate, type Duration, type LabelRefs, type Vector } from "./promql";
 
-export type Severity = "critical" | "warning" | "info";
-export const severities: readonly Severity[] = ["critical", "warning", "info"];
+import type { AlertSeverity } from "../model/alert";
+export { severities } from "../model/alert";
+export type Severity = AlertSeverity;
 
 export const defaultGrafanaUrl = "https://grafana.254carbon.com";
 export const runbookBaseUrl = "https://github.com/254carbon/observability/blob/main/docs/runbooks.md";

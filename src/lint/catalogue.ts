@@ -1,6 +1,7 @@
 // Lookups over the metric catalogue: what kind of series a name is, and which labels it has.
 
 import { seriesNames, type AnyMetric } from "../model/metric";
+import type { MetadataType } from "./metadata";
 
 export type SeriesKind = "counter" | "gauge" | "unknown";
 
@@ -32,19 +33,6 @@ export class CatalogueIndex {
   get(name: string): SeriesInfo | undefined {
     return this.series.get(name);
   }
-
-  /**
-   * Counter or gauge by name: the catalogue first (so `kong_nginx_connections_total` is a gauge
-   * and Envoy counters without `_total` are counters), then the naming convention. `_sum` alone
-   * is not taken as a counter outside the catalogue: exporters name gauges `*_sum` (kafka_exporter's
-   * `kafka_consumergroup_lag_sum`).
-   */
-  kind(name: string): SeriesKind {
-    const known = this.series.get(name);
-    if (known) return known.kind;
-    if (/_(total|bucket|count)$/.test(name)) return "counter";
-    return "unknown";
-  }
 }
 
 const cache = new WeakMap<readonly AnyMetric[], CatalogueIndex>();
@@ -55,4 +43,35 @@ export function indexCatalogue(metrics: readonly AnyMetric[]): CatalogueIndex {
     cache.set(metrics, index);
   }
   return index;
+}
+
+/** Series of a family: histogram and summary parts, and a counter's `_total`. */
+const FAMILY_SUFFIXES: readonly [RegExp, readonly MetadataType[]][] = [
+  [/_(bucket|count|sum)$/, ["histogram", "summary"]],
+  [/_total$/, ["counter"]],
+];
+
+function fromMetadata(metadata: ReadonlyMap<string, MetadataType>, name: string): SeriesKind | undefined {
+  const direct = metadata.get(name);
+  if (direct === "counter") return "counter";
+  if (direct === "gauge") return "gauge";
+  for (const [suffix, types] of FAMILY_SUFFIXES) {
+    const family = metadata.get(name.replace(suffix, ""));
+    if (suffix.test(name) && family && types.includes(family)) return "counter";
+  }
+  return undefined;
+}
+
+/**
+ * Counter or gauge: the catalogue first (so `kong_nginx_connections_total` is a gauge), then
+ * `# TYPE` metadata, then only the two names that say it themselves: OpenMetrics requires
+ * `_total` on counters and `_bucket` is a histogram's. `_count` and `_sum` alone prove nothing
+ * (Istio ztunnel's `workload_manager_active_proxy_count` is a gauge).
+ */
+export function seriesKind(catalogue: CatalogueIndex, metadata: ReadonlyMap<string, MetadataType>, name: string): SeriesKind {
+  const known = catalogue.get(name);
+  if (known) return known.kind;
+  const declared = fromMetadata(metadata, name);
+  if (declared) return declared;
+  return /_(total|bucket)$/.test(name) ? "counter" : "unknown";
 }

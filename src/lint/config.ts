@@ -15,7 +15,8 @@ import { readFileSync } from "node:fs";
 import { parse } from "yaml";
 import { parseDuration } from "./duration";
 import { matchesGlob } from "./glob";
-import type { Finding } from "./types";
+import { REGISTRY } from "./rules/index";
+import type { Finding } from "../model/finding";
 
 export interface Exclusion {
   readonly rule: string;
@@ -35,7 +36,8 @@ export interface LintConfig {
 }
 
 /** Rules that report broken queries, never a matter of taste: they cannot be suppressed. */
-export const UNSUPPRESSIBLE = new Set(["syntax", "types", "internal"]);
+export const UNSUPPRESSIBLE: ReadonlySet<string> = new Set(REGISTRY.filter((r) => r.unsuppressible).map((r) => r.id));
+const KNOWN_RULES: ReadonlySet<string> = new Set(REGISTRY.map((r) => r.id));
 
 export const DEFAULT_CONFIG: LintConfig = { scrapeIntervalMs: 30_000, own: ["out/**"], exclusions: [] };
 
@@ -87,6 +89,7 @@ export function parseConfig(text: string, path: string): LintConfig {
     for (const key of Object.keys(x)) if (!fields.includes(key)) problems.push(`${where}: unknown key ${key}`);
     for (const key of fields) if (x[key] !== undefined && typeof x[key] !== "string" && typeof x[key] !== "number") problems.push(`${where}.${key} must be a string`);
     if (typeof x.rule !== "string" || !x.rule) problems.push(`${where}.rule is required`);
+    else if (!KNOWN_RULES.has(x.rule)) problems.push(`${where}: unknown rule ${x.rule} (docs/lint-rules.md lists them)`);
     else if (UNSUPPRESSIBLE.has(x.rule)) problems.push(`${where}: rule ${x.rule} cannot be suppressed`);
     if (typeof x.reason !== "string" || !x.reason.trim()) problems.push(`${where}.reason is required`);
     const str = (k: string) => (x[k] === undefined ? {} : { [k]: String(x[k]) });
@@ -97,8 +100,8 @@ export function parseConfig(text: string, path: string): LintConfig {
 }
 
 function matches(exclusion: Exclusion, finding: Finding): boolean {
-  if (exclusion.rule !== finding.rule || UNSUPPRESSIBLE.has(finding.rule)) return false;
-  if (exclusion.file !== undefined && !matchesGlob(finding.file, exclusion.file)) return false;
+  if (exclusion.rule !== finding.rule || UNSUPPRESSIBLE.has(exclusion.rule)) return false;
+  if (exclusion.file !== undefined && !(finding.file !== undefined && matchesGlob(finding.file, exclusion.file))) return false;
   const s = finding.scope ?? {};
   if (exclusion.dashboard !== undefined && !s.dashboard?.includes(exclusion.dashboard)) return false;
   if (exclusion.panel !== undefined && !s.panel?.includes(exclusion.panel)) return false;
@@ -108,7 +111,7 @@ function matches(exclusion: Exclusion, finding: Finding): boolean {
 }
 
 /** Marks findings an exclusion covers; they stay in the list. */
-export function applyExclusions(findings: readonly Finding[], exclusions: readonly Exclusion[]): Finding[] {
+export function applyExclusions<F extends Finding>(findings: readonly F[], exclusions: readonly Exclusion[]): F[] {
   return findings.map((f) => {
     const hit = exclusions.find((e) => matches(e, f));
     return hit ? { ...f, suppressed: hit.reason } : f;

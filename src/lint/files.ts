@@ -6,7 +6,8 @@ import { applyExclusions, type LintConfig } from "./config";
 import { lintDashboard } from "./dashboard";
 import { matchesGlob } from "./glob";
 import { lintRuleGroups, readRuleGroups, recordedNames, RuleFileError, type RuleGroupSource } from "./rules-file";
-import type { Finding, LintOptions } from "./types";
+import type { LintOptions, Profile } from "./rule";
+import type { LintFinding } from "./types";
 
 /** A file that could not be linted at all (exit 2). */
 export interface InputError {
@@ -15,7 +16,7 @@ export interface InputError {
 }
 
 export interface RunResult {
-  readonly findings: readonly Finding[];
+  readonly findings: readonly LintFinding[];
   readonly inputErrors: readonly InputError[];
   readonly files: number;
 }
@@ -41,7 +42,7 @@ export function defaultTargets(root: string): string[] {
 interface Loaded {
   readonly path: string;
   readonly display: string;
-  readonly own: boolean;
+  readonly profile: Profile;
   readonly dashboard?: unknown;
   readonly rules?: readonly RuleGroupSource[];
 }
@@ -53,6 +54,8 @@ export interface RunInput {
   readonly root: string;
   readonly config: LintConfig;
   readonly options: LintOptions;
+  /** Every file in this profile; default: own for files the config's `own` globs match, else foreign. */
+  readonly profile?: Profile;
 }
 
 function expand(path: string): string[] {
@@ -89,7 +92,7 @@ export function lintFiles(input: RunInput): RunResult {
       continue;
     }
     read.add(abs);
-    const base = { path: abs, display, own: isOwn(abs) };
+    const base = { path: abs, display, profile: input.profile ?? (isOwn(abs) ? "own" : "foreign") } as const;
     if (/\.json$/i.test(abs)) {
       try {
         loaded.push({ ...base, dashboard: JSON.parse(text) as unknown });
@@ -112,10 +115,10 @@ export function lintFiles(input: RunInput): RunResult {
   for (const extra of projectRuleFiles(input.root, read)) for (const n of recordedNames(extra)) recorded.add(n);
   const options: LintOptions = { ...input.options, recordedNames: recorded };
 
-  const findings: Finding[] = [];
+  const findings: LintFinding[] = [];
   for (const l of loaded) {
-    if (l.dashboard !== undefined) findings.push(...lintDashboard(l.dashboard, { file: l.display, own: l.own }, options));
-    if (l.rules) findings.push(...lintRuleGroups(l.rules, l.display, l.own, options));
+    if (l.dashboard !== undefined) findings.push(...lintDashboard(l.dashboard, { file: l.display, profile: l.profile }, options));
+    if (l.rules) findings.push(...lintRuleGroups(l.rules, l.display, l.profile, options));
   }
   return { findings: applyExclusions(findings, input.config.exclusions), inputErrors, files: loaded.length };
 }

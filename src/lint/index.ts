@@ -1,6 +1,9 @@
 // The linter's public surface, for the CLI and tests.
 
 export { lintQuery, type QueryInput, type QueryResult } from "./promql/lint";
+export { REGISTRY } from "./rules/index";
+export { parseTypeMetadata } from "./metadata";
+export { PROFILES, type LintRule, type Profile } from "./rule";
 export { substituteVariables, type DashboardVariable } from "./promql/variables";
 export { lintDashboard, collectPanels, dashboardVariables } from "./dashboard";
 export { lintRuleGroups, readRuleGroups } from "./rules-file";
@@ -8,4 +11,5 @@ export { lintFiles, defaultTargets, NoOutputError, type RunResult, type InputErr
 export { loadConfig, parseConfig, applyExclusions, ConfigError, DEFAULT_CONFIG, type LintConfig, type Exclusion } from "./config";
 export { formatFinding, formatJson, exitCode, summarize } from "./report";
 export { defaultOptions } from "./options";
-export type { Finding, LintOptions, Severity } from "./types";
+export type { Finding, LintFinding, Severity } from "./types";
+export type { LintOptions } from "./rule";

@@ -1,17 +1,13 @@
 // Output: one finding per line (`file: a › b › c: rule-id: message`) or JSON, and exit codes.
 
+import { formatFinding, type LintFinding } from "../model/finding";
 import type { InputError, RunResult } from "./files";
-import type { Finding } from "./types";
+
+export { formatFinding };
 
 export const EXIT_OK = 0;
 export const EXIT_FINDINGS = 1;
 export const EXIT_USAGE = 2;
-
-export function formatFinding(f: Finding): string {
-  const where = f.location.length ? `${f.file}: ${f.location.join(" › ")}` : f.file;
-  const tags = [f.severity === "warning" ? "warning" : "", f.suppressed !== undefined ? `suppressed: ${f.suppressed}` : ""].filter(Boolean);
-  return `${where}: ${f.rule}: ${f.message}${tags.length ? ` (${tags.join("; ")})` : ""}`;
-}
 
 export function formatInputError(e: InputError): string {
   return `${e.file}: cannot lint: ${e.reason}`;
@@ -23,7 +19,7 @@ export interface Summary {
   readonly suppressed: number;
 }
 
-export function summarize(findings: readonly Finding[]): Summary {
+export function summarize(findings: readonly LintFinding[]): Summary {
   let errors = 0, warnings = 0, suppressed = 0;
   for (const f of findings) {
     if (f.suppressed !== undefined) suppressed++;
@@ -53,6 +49,7 @@ export function formatJson(result: RunResult): string {
         location: f.location,
         rule: f.rule,
         severity: f.severity,
+        class: f.class,
         message: f.message,
         ...(f.suppressed !== undefined ? { suppressed: true, reason: f.suppressed } : { suppressed: false }),
       })),

@@ -17,7 +17,12 @@ import { grafanaVersionProblems } from "../validate/grafana-version";
 import { validateOperatorObject } from "../validate/operator";
 import { validatePrometheusRule } from "../validate/prometheus-rule";
 import type { BuildConfig, OutputSelection } from "../model/config";
-import { BuildError, type OutputFile, type Problem } from "../model/output";
+import { isError } from "../model/finding";
+import type { AnyMetric } from "../model/metric";
+import { applyExclusions, defaultOptions, lintDashboard, lintRuleGroups, readRuleGroups, type LintConfig } from "../lint/index";
+import { recordedNames } from "../lint/rules-file";
+import { BuildError, type OutputFile } from "../model/output";
+import type { Finding } from "../model/finding";
 
 export interface BuildInput {
   readonly dashboards: readonly DashboardDef[];
@@ -25,6 +30,10 @@ export interface BuildInput {
   /** Where Grafana-managed alert rule groups go. */
   readonly alertFolder: FolderDef;
   readonly config: BuildConfig;
+  /** The metric catalogue, for the lint run over the output. */
+  readonly catalogue: readonly AnyMetric[];
+  /** Exclusions and scrape interval for the lint run over the output (lint.config.yaml). */
+  readonly lint: LintConfig;
 }
 
 export interface BuildResult {
@@ -67,7 +76,7 @@ function manifest(input: BuildInput, alertFiles: readonly OutputFile[]): OutputF
 }
 
 /** Every alert's dashboard_url must land on a panel this build generates. */
-function alertLinkProblems(ruleGroups: readonly RuleGroupDef[], dashboards: readonly DashboardJson[]): Problem[] {
+function alertLinkProblems(ruleGroups: readonly RuleGroupDef[], dashboards: readonly DashboardJson[]): Finding[] {
   const panelIds = new Map(dashboards.map((d) => [d.uid, new Set(d.panels.map((p) => p.id))]));
   return ruleGroups.flatMap((group) =>
     group.alerts
@@ -81,7 +90,7 @@ function alertLinkProblems(ruleGroups: readonly RuleGroupDef[], dashboards: read
 
 export function generateOutputs(input: BuildInput): BuildResult {
   const { config } = input;
-  const problems: Problem[] = [];
+  const problems: Finding[] = [];
   const files: OutputFile[] = [];
 
   const compiled: { def: DashboardDef; json: DashboardJson }[] = [];
@@ -133,6 +142,7 @@ export function generateOutputs(input: BuildInput): BuildResult {
     files.push(...operator.files);
   }
 
+  problems.push(...lintOutput(dashboardJsons, rules.files, input));
   if (problems.length) throw new BuildError(problems);
 
   const written = files.filter((file) => selected(file.path, config.outputs));
@@ -148,4 +158,21 @@ export function generateOutputs(input: BuildInput): BuildResult {
       recordings: input.ruleGroups.reduce((n, g) => n + (g.recordings?.length ?? 0), 0),
     },
   };
+}
+
+/**
+ * The build's own output through the linter's registry, with the own profile and the repository's
+ * exclusions: every house rule applies, and an error fails the build as any other problem does.
+ */
+function lintOutput(dashboards: readonly DashboardJson[], ruleFiles: readonly OutputFile[], input: BuildInput): Finding[] {
+  const sources = ruleFiles.filter((f) => f.path.startsWith("prometheus/")).map((f) => ({ path: `out/${f.path}`, groups: readRuleGroups(f.content, true) }));
+  const options = defaultOptions(input.catalogue, {
+    scrapeIntervalMs: input.lint.scrapeIntervalMs,
+    recordedNames: new Set(sources.flatMap((s) => recordedNames(s.groups))),
+  });
+  const findings = [
+    ...dashboards.flatMap((d) => lintDashboard(d, { file: `out/dashboards/${d.uid}.json`, profile: "own" }, options)),
+    ...sources.flatMap((s) => lintRuleGroups(s.groups, s.path, "own", options)),
+  ];
+  return applyExclusions(findings, input.lint.exclusions).filter(isError);
 }

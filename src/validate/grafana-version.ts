@@ -1,8 +1,8 @@
 // Grafana version targeting: the build refuses outputs the configured oldest Grafana would not load.
 // Every "since" below is a first version, each with where it was measured.
 
+import type { Finding } from "../model/finding";
 import type { BuildConfig } from "../model/config";
-import type { Problem } from "../model/output";
 import type { DashboardJson } from "../model/dashboard";
 
 type Version = readonly [number, number, number];
@@ -54,12 +54,12 @@ function before(target: Version, since: string): boolean {
 }
 
 /** Every way the outputs would not load in `config.oldestGrafanaVersion`. */
-export function grafanaVersionProblems(dashboards: readonly DashboardJson[], config: BuildConfig): Problem[] {
+export function grafanaVersionProblems(dashboards: readonly DashboardJson[], config: BuildConfig): Finding[] {
   const where = ["build.config.ts", "oldestGrafanaVersion"];
   const target = parseVersion(config.oldestGrafanaVersion);
   if (!target) return [{ location: where, message: `"${config.oldestGrafanaVersion}" is not a version like 12.2.0` }];
 
-  const problems: Problem[] = [];
+  const problems: Finding[] = [];
   if (config.outputs.resources && before(target, RESOURCE_API_SINCE[config.resourceApiVersion])) {
     problems.push({
       location: where,

@@ -3,9 +3,9 @@
 // what the schemas cannot say: object names Kubernetes accepts. The CRDs' CEL rules (e.g.
 // folderUID XOR folderRef) are not run; the compiler only ever emits folderRef.
 
+import type { Finding } from "../model/finding";
 import type { ErrorObject } from "ajv";
 import { validateGrafanaAlertRuleGroup, validateGrafanaDashboard, validateGrafanaFolder } from "../../schema/operator.validate.js";
-import type { Problem } from "../model/output";
 
 const VALIDATORS: Readonly<Record<string, typeof validateGrafanaFolder>> = {
   GrafanaFolder: validateGrafanaFolder,
@@ -39,10 +39,10 @@ function isRealError(object: unknown, error: ErrorObject): boolean {
 }
 
 /** Every problem of one grafana-operator object, located by its file under out/. */
-export function validateOperatorObject(file: string, object: unknown): Problem[] {
+export function validateOperatorObject(file: string, object: unknown): Finding[] {
   if (typeof object !== "object" || object === null) return [{ location: [file], message: "not an object" }];
   const { kind, metadata } = object as { kind?: unknown; metadata?: { name?: unknown } };
-  const problems: Problem[] = [];
+  const problems: Finding[] = [];
   const name = metadata?.name;
   if (typeof name !== "string" || !OBJECT_NAME.test(name)) problems.push({ location: [file], message: `metadata.name ${JSON.stringify(name)} is not a Kubernetes object name (lowercase DNS-1123 subdomain)` });
   const validate = typeof kind === "string" ? VALIDATORS[kind] : undefined;

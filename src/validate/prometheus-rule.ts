@@ -4,7 +4,7 @@
 
 import type { ErrorObject } from "ajv";
 import { validatePrometheusRule as validate } from "../../schema/prometheusrule.validate.js";
-import type { Problem } from "../model/output";
+import type { Finding } from "../model/finding";
 
 /** What a schema error says, from its keyword and params (the validator carries no messages). */
 function describe(error: ErrorObject): string {
@@ -37,12 +37,13 @@ function locate(resource: RuleShape, path: string, fallback: string): string[] {
   return typeof ruleName === "string" ? [groupName, ruleName] : [groupName];
 }
 
-/** Every CRD schema problem of one PrometheusRule object. */
-export function validatePrometheusRule(resource: unknown): Problem[] {
+/** Every CRD schema problem of one PrometheusRule object, written to `file`. */
+export function validatePrometheusRule({ file, object: resource }: { readonly file: string; readonly object: unknown }): Finding[] {
   if (validate(resource)) return [];
   const name = (resource as { metadata?: { name?: unknown } } | null)?.metadata?.name;
   const fallback = typeof name === "string" ? name : "PrometheusRule";
   return (validate.errors ?? []).map((e) => ({
+    file,
     location: locate((resource ?? {}) as RuleShape, e.instancePath, fallback),
     message: `PrometheusRule schema: ${e.instancePath || "/"} ${describe(e)}`,
   }));

@@ -10,6 +10,10 @@ import { alert, breaches, recording, type AnyAlert, type RuleGroupDef, type Seve
 import { gauge, sum } from "../../src/kit/promql";
 import { compilePrometheusRules, defaultPrometheusRuleOptions, prometheusRuleResourcePaths } from "../../src/compile/prometheus-rules";
 import { validatePrometheusRule } from "../../src/validate/prometheus-rule";
+import { generateOutputs } from "../../src/pipeline/generate";
+import { platformInput } from "../../scripts/platform";
+import { BuildError } from "../../src/model/output";
+import { formatFinding } from "../../src/model/finding";
 
 const lag = (overrides: Partial<Parameters<typeof alert>[0]> = {}): AnyAlert =>
   alert({
@@ -25,6 +29,16 @@ const lag = (overrides: Partial<Parameters<typeof alert>[0]> = {}): AnyAlert =>
   });
 const group = (alerts: AnyAlert[], extra: Partial<RuleGroupDef> = {}): RuleGroupDef => ({ name: "test-group", rateWindow: "5m", alerts, ...extra });
 const messages = (groups: RuleGroupDef[]) => compilePrometheusRules(groups).problems.map((p) => `${p.location.join(" › ")}: ${p.message}`);
+/** What the build reports: the compiler's problems and the lint registry's errors on the written rule files. */
+function buildMessages(groups: RuleGroupDef[]): string[] {
+  try {
+    generateOutputs({ ...platformInput, ruleGroups: groups });
+    return [];
+  } catch (e) {
+    if (!(e instanceof BuildError)) throw e;
+    return e.problems.map(formatFinding);
+  }
+}
 
 describe("compilePrometheusRules", () => {
   const first = compilePrometheusRules(ruleGroups);
@@ -78,8 +92,8 @@ describe("compilePrometheusRules", () => {
 describe("problems from bad definitions", () => {
   it("accepts a good definition", () => expect(messages([group([lag()])])).toEqual([]));
 
-  it("names the group and rule for convention breaches", () => {
-    const problems = messages([
+  it("the build names the group and rule for convention breaches (lint rules on the written file)", () => {
+    const problems = buildMessages([
       group([
         lag({ name: "consumer_lag_is_too_high_for_comfort_and_more_words" }),
         lag({ name: "BadSeverity", severity: "page" as Severity }),
@@ -87,30 +101,31 @@ describe("problems from bad definitions", () => {
         lag({ name: "BadFor", for: "0m" }),
       ]),
     ]);
+    const file = "out/prometheus/test-group.rules.yaml: test-group";
     expect(problems).toEqual(
       expect.arrayContaining([
-        "test-group › consumer_lag_is_too_high_for_comfort_and_more_words: alert name must be CamelCase (letters and digits, starting upper-case)",
-        expect.stringMatching(/^test-group › consumer_lag_is_too_high_for_comfort_and_more_words: alert name has 51 characters, at most 40/),
-        'test-group › BadSeverity: severity "page" must be one of critical, warning, info',
-        "test-group › BadSummary: summary must not be templated: put labels and values in the description",
-        "test-group › BadSummary: summary must start with an upper-case letter",
-        "test-group › BadSummary: summary must end with a period",
-        'test-group › BadFor: for "0m" must be a positive Prometheus duration',
+        `${file} › consumer_lag_is_too_high_for_comfort_and_more_words: alert-name: alert name consumer_lag_is_too_high_for_comfort_and_more_words must be CamelCase ([A-Z][a-zA-Z0-9]*)`,
+        `${file} › consumer_lag_is_too_high_for_comfort_and_more_words: alert-name: alert name is 51 characters (at most 40)`,
+        `${file} › BadSeverity: alert-severity: label severity must be one of critical, warning, info; got "page"`,
+        `${file} › BadSummary: alert-summary: summary must not be templated (put details in description)`,
+        `${file} › BadSummary: alert-summary: summary must start with a capital letter`,
+        `${file} › BadSummary: alert-summary: summary must end with a period`,
+        `${file} › BadFor: alert-for-positive: for must be greater than 0`,
       ]),
     );
   });
 
   it("limits groups to 20 rules and alert names to one use", () => {
     const many = Array.from({ length: 21 }, (_, i) => lag({ name: `TestConsumerLag${i}` }));
-    expect(messages([group(many)])).toContain("test-group: group has 21 rules, at most 20 allowed: split it");
+    expect(buildMessages([group(many)])).toContain("out/prometheus/test-group.rules.yaml: test-group: rule-group-size: 21 rules in one group (at most 20): split it");
     expect(messages([group([lag()]), group([lag()], { name: "other-group" })])).toContain(
       'other-group › TestConsumerLag: duplicate alert name (first defined in group "test-group")',
     );
   });
 
   it("refuses $value in labels and recording names that say another window", () => {
-    expect(messages([group([lag({ labels: { lag: "{{ $value }}" } })])])).toContain(
-      'test-group › TestConsumerLag: label "lag" uses $value: every new value would start a new alert',
+    expect(buildMessages([group([lag({ labels: { lag: "{{ $value }}" } })])])).toContain(
+      "out/prometheus/test-group.rules.yaml: test-group › TestConsumerLag: alert-value-in-labels: label lag uses $value: every new value makes a new alert; put it in an annotation",
     );
     const rec = recording("consumergroup:kafka_consumergroup_lag:rate1m", sum(gauge(m.kafka_consumergroup_lag), { by: ["consumergroup"] }));
     expect(messages([group([lag()], { recordings: [rec] })])).toContain(

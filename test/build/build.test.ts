@@ -152,50 +152,50 @@ describe("bad definitions fail the build, name what is wrong and write nothing",
   });
 
   it("missing unit", async () => {
-    await expectFailure(withDashboards([board("nounit", [somePanel({ unit: "" })])]), /nounit › Brokers: panel has no unit/);
+    await expectFailure(withDashboards([board("nounit", [somePanel({ unit: "" })])]), /out\/dashboards\/nounit\.json: Board nounit › Brokers: panel-units: timeseries panel has no unit/);
   });
 
   it("overlapping panels", async () => {
     const a = somePanel({ title: "A", gridPos: { x: 0, y: 0, w: 12, h: 8 } });
     const b = somePanel({ title: "B", gridPos: { x: 6, y: 4, w: 12, h: 8 } });
-    await expectFailure(withDashboards([board("overlap", [a, b])]), /overlap › B: overlaps panel "A"/);
+    await expectFailure(withDashboards([board("overlap", [a, b])]), /out\/dashboards\/overlap\.json: Board overlap › B: panel-overlap: overlaps A/);
   });
 
   it("empty query", async () => {
     const empty = somePanel({ targets: [{ expr: " ", legendLabels: [], instant: false, format: "time_series" }] });
-    await expectFailure(withDashboards([board("empty", [empty])]), /empty › Brokers: query A is empty/);
+    await expectFailure(withDashboards([board("empty", [empty])]), /out\/dashboards\/empty\.json: Board empty › Brokers › A: panel-no-targets: target has no expr/);
   });
 
   it("a dashboard title longer than Grafana stores, and a panel title too long to show", async () => {
     const long = dashboard({ uid: "long", title: "T".repeat(190), description: "Test board.", tags: [], folder: { uid: "f", title: "F" }, variables: [], panels: { long: somePanel({ title: "P".repeat(81) }) } });
-    await expectFailure(withDashboards([long]), /long: dashboard title has 190 characters, Grafana stores at most 189/, /long › P+: panel title has 81 characters, at most 80 allowed/);
+    await expectFailure(withDashboards([long]), /long\.json: T+: dashboard-title: dashboard title has 190 characters, Grafana stores at most 189/, /long\.json: T+ › P+: panel-title-unique: panel title has 81 characters, at most 80 allowed/);
   });
 
   it("two panels with the same title in one dashboard", async () => {
-    await expectFailure(withDashboards([board("twins", [somePanel(), somePanel()])]), /twins › Brokers: panel title is already used by panel id \d+ in this dashboard/);
+    await expectFailure(withDashboards([board("twins", [somePanel(), somePanel()])]), /Board twins › Brokers: panel-title-unique: panel title is already used by panel \d+ in this dashboard/);
   });
 
   it("a gridPos that is not whole numbers, and one out of bounds", async () => {
     await expectFailure(
       withDashboards([board("grid", [somePanel({ title: "Half", gridPos: { x: 0.5, y: 0, w: 12, h: 8 } }), somePanel({ title: "Tall", gridPos: { x: 0, y: 20, w: 12, h: 500 } })])]),
-      /grid › Half: gridPos \{x: 0\.5, y: 0, w: 12, h: 8\} must be whole numbers/,
-      /grid › Tall: gridPos \{x: 0, y: 20, w: 12, h: 500\} is out of bounds/,
+      /Board grid › Half: panel-gridpos: gridPos \{"x":0\.5,"y":0,"w":12,"h":8\} must be whole numbers/,
+      /Board grid › Tall: panel-gridpos: gridPos \{"x":0,"y":20,"w":12,"h":500\} is out of bounds/,
     );
   });
 
   it("a histogram_quantile φ outside [0, 1]", async () => {
     const expr = "histogram_quantile(99, sum by (le) (rate(kong_request_latency_ms_bucket[$__rate_interval])))";
     const panel = somePanel({ targets: [{ expr, legendLabels: [], instant: false, format: "time_series" }] });
-    await expectFailure(withDashboards([board("phi", [panel])]), /phi › Brokers: query A: histogram_quantile φ 99 is outside \[0, 1\]/);
+    await expectFailure(withDashboards([board("phi", [panel])]), /Board phi › Brokers › A: histogram-quantile-phi: histogram_quantile φ 99 is outside \[0, 1\]/);
   });
 
   it("a panel wider than the grid", async () => {
-    await expectFailure(withDashboards([board("wide", [somePanel({ size: { w: 30, h: 8 } })])]), /wide › Brokers: gridPos \{x: 0, y: 0, w: 30, h: 8\} does not fit the 24-column grid/);
+    await expectFailure(withDashboards([board("wide", [somePanel({ size: { w: 30, h: 8 } })])]), /out\/dashboards\/wide\.json: Board wide › Brokers: panel-gridpos: gridPos x 0 \+ w 30 goes past the 24 columns/);
   });
 
   it("two panels with the same id", async () => {
     const board2 = board("ids", [somePanel({ title: "A", id: 7 }), somePanel({ title: "B", id: 7 })]);
-    await expectFailure(withDashboards([board2]), /ids › B: panel id 7 is already used by "A"/);
+    await expectFailure(withDashboards([board2]), /out\/dashboards\/ids\.json: Board ids › B: panel-id-unique: panel id 7 is also used by A/);
   });
 
   it("an alert linking to a dashboard the build does not generate", async () => {
@@ -209,7 +209,7 @@ describe("bad definitions fail the build, name what is wrong and write nothing",
       unit: "short",
       targets: [{ expr: 'sum(kafka_consumergroup_lag{topic=~"$topic"})', legendLabels: [], instant: false, format: "time_series" }],
     });
-    await expectFailure(withDashboards([board("novar", [panel])]), /novar › Lag: query A uses \$topic, which the dashboard does not define/);
+    await expectFailure(withDashboards([board("novar", [panel])]), /out\/dashboards\/novar\.json: Board novar › Lag › A: panel-variables: query uses \$topic, which the dashboard does not define/);
   });
 
   it("a ConfigMap too large for kubectl apply", async () => {
@@ -220,8 +220,8 @@ describe("bad definitions fail the build, name what is wrong and write nothing",
   it("reports every problem at once, across dashboards", async () => {
     await expectFailure(
       withDashboards([board("one", [somePanel({ unit: "" })]), board("two", [somePanel({ description: "" })])]),
-      /one › Brokers: panel has no unit/,
-      /two › Brokers: panel has no description/,
+      /Board one › Brokers: panel-units: timeseries panel has no unit/,
+      /Board two › Brokers: panel-title-description: panel has no description/,
     );
   });
 

@@ -57,7 +57,9 @@ describe("npm run lint", () => {
   });
 
   it("prints dashboard findings as `file: dashboard › panel: rule-id: message`", () => {
-    const r = run(["dash.json"]);
+    // House style (descriptions, datasource variable) is on only in the own and strict profiles.
+    expect(run(["dash.json"]).stdout).not.toContain("panel-title-description");
+    const r = run(["--profile", "strict", "dash.json"]);
     // The fixture lacks descriptions and units on purpose of brevity: errors, exit 1.
     expect(r.code).toBe(1);
     expect(r.stdout).toContain("dash.json: Lint fixture › 5xx ratio: panel-title-description: panel has no description");
@@ -139,10 +141,11 @@ describe("npm run lint", () => {
   });
 
   it("--strict fails on warnings", () => {
-    const warnOnly = cleanRules.replace("        for: 2m\n", "");
+    const warnOnly = cleanRules.replace("kong_datastore_reachable < 1", "kong_datastore_reachable < 1 and kong_http_requests_total > 0");
     writeFileSync(join(dir, "warn.yaml"), warnOnly);
     const r = run(["warn.yaml"]);
-    expect(r.stdout).toContain("alert-for: no `for`");
+    // A raw counter in someone else's file is a warning (the foreign profile).
+    expect(r.stdout).toContain("counter-rated: kong_http_requests_total is a counter");
     expect(r.stdout).toContain("(warning)");
     expect(r.code).toBe(0);
     expect(run(["--strict", "warn.yaml"]).code).toBe(1);

@@ -2,6 +2,7 @@
 
 import { describe, expect, it } from "vitest";
 import { lintDashboard } from "../../src/lint/dashboard";
+import type { Profile } from "../../src/lint/rule";
 import { defaultOptions } from "../../src/lint/options";
 import { allMetrics } from "../../catalogue/metrics";
 
@@ -37,11 +38,11 @@ function dashboard(panels: unknown[], extra: Record<string, unknown> = {}): Reco
   };
 }
 
-const rules = (d: unknown, own = true) => lintDashboard(d, { file: "d.json", own }, options).map((f) => f.rule);
+const rules = (d: unknown, profile: Profile = "own") => lintDashboard(d, { file: "d.json", profile }, options).map((f) => f.rule);
 
 describe("dashboard rules", () => {
   it("a clean dashboard has no findings", () => {
-    expect(lintDashboard(dashboard([panel()]), { file: "d.json", own: true }, options)).toEqual([]);
+    expect(lintDashboard(dashboard([panel()]), { file: "d.json", profile: "own" }, options)).toEqual([]);
   });
 
   it("dashboard-uid", () => {
@@ -77,10 +78,10 @@ describe("dashboard rules", () => {
     expect(rules(dashboard([panel(), panel({ id: 2, gridPos: { x: 12, y: 0, w: 12, h: 8 } })]))).not.toContain("panel-id-unique");
   });
 
-  it("panel-gridpos: inside 24 columns, no overlap", () => {
+  it("panel-gridpos and panel-overlap: inside 24 columns, no overlap", () => {
     expect(rules(dashboard([panel({ gridPos: { x: 16, y: 0, w: 12, h: 8 } })]))).toContain("panel-gridpos");
-    expect(rules(dashboard([panel(), panel({ id: 2, gridPos: { x: 6, y: 4, w: 12, h: 8 } })]))).toContain("panel-gridpos");
-    expect(rules(dashboard([panel(), panel({ id: 2, gridPos: { x: 0, y: 8, w: 12, h: 8 } })]))).not.toContain("panel-gridpos");
+    expect(rules(dashboard([panel(), panel({ id: 2, gridPos: { x: 6, y: 4, w: 12, h: 8 } })]))).toContain("panel-overlap");
+    expect(rules(dashboard([panel(), panel({ id: 2, gridPos: { x: 0, y: 8, w: 12, h: 8 } })]))).not.toContain("panel-overlap");
   });
 
   it("template-on-time-change-reload", () => {
@@ -103,7 +104,7 @@ describe("dashboard rules", () => {
       ]),
       meta: {},
     };
-    const findings = lintDashboard(exported, { file: "exported.json", own: false }, options);
+    const findings = lintDashboard(exported, { file: "exported.json", profile: "foreign" }, options);
     expect(findings.map((f) => [f.rule, f.location.join(" › ")])).toEqual([["gauge-not-rated", "API Gateway › Requests › B"]]);
   });
 
@@ -115,6 +116,6 @@ describe("dashboard rules", () => {
 
   it("never throws on odd input", () => {
     for (const odd of [null, 42, "x", [], { panels: "no" }, { panels: [null, 1, { targets: [null, { expr: 5 }] }] }])
-      expect(() => lintDashboard(odd, { file: "x.json", own: false }, options)).not.toThrow();
+      expect(() => lintDashboard(odd, { file: "x.json", profile: "foreign" }, options)).not.toThrow();
   });
 });

@@ -7,13 +7,13 @@ import type { QueryInput } from "../../src/lint/promql/lint";
 import { allMetrics } from "../../catalogue/metrics";
 
 const options = defaultOptions(allMetrics);
-const dash: QueryInput = { mode: "dashboard", own: true, variables: [] };
-const rule: QueryInput = { mode: "rule", own: true };
-const external: QueryInput = { mode: "rule", own: false };
+const dash: QueryInput = { mode: "dashboard", profile: "own", variables: [] };
+const rule: QueryInput = { mode: "rule", profile: "own" };
+const external: QueryInput = { mode: "rule", profile: "foreign" };
 
-const rulesOf = (q: string, input: QueryInput) => lintQuery(q, input, options).findings.map((f) => f.rule);
+const rulesOf = (q: string, input: QueryInput) => lintQuery(q, input, options).findings.map((f) => f.rule.id);
 const messagesOf = (q: string, input: QueryInput, id: string) =>
-  lintQuery(q, input, options).findings.filter((f) => f.rule === id).map((f) => f.message);
+  lintQuery(q, input, options).findings.filter((f) => f.rule.id === id).map((f) => f.message);
 
 interface Case {
   readonly id: string;
@@ -46,9 +46,9 @@ const cases: Case[] = [
   { id: "rate-range-min", input: rule, bad: "sum(rate(kong_http_requests_total[45s]))", good: "sum(rate(kong_http_requests_total[1m]))" },
   { id: "histogram-le", input: external, bad: "histogram_quantile(0.99, sum by (service) (rate(kong_request_latency_ms_bucket[5m])))", good: "histogram_quantile(0.99, sum by (le, service) (rate(kong_request_latency_ms_bucket[5m])))" },
   { id: "histogram-le", input: external, bad: "histogram_quantile(0.9, sum without (le) (rate(x_bucket[5m])))", good: "histogram_quantile(0.9, sum without (pod) (rate(x_bucket[5m])))" },
-  { id: "regexp-hygiene", input: external, bad: 'foo{a=~"plain"}', good: 'foo{a=~"plain|other"}' },
-  { id: "regexp-hygiene", input: external, bad: 'foo{a=~"^x|y$"}', good: 'foo{a=~"x|y"}' },
-  { id: "regexp-hygiene", input: external, bad: 'foo{a=~".*", b="c"}', good: 'foo{a=~".+", b="c"}' },
+  { id: "regexp-hygiene", input: rule, bad: 'foo{a=~"plain"}', good: 'foo{a=~"plain|other"}' },
+  { id: "regexp-hygiene", input: rule, bad: 'foo{a=~"^x|y$"}', good: 'foo{a=~"x|y"}' },
+  { id: "regexp-hygiene", input: rule, bad: 'foo{a=~".*", b="c"}', good: 'foo{a=~".+", b="c"}' },
   { id: "known-metric", input: rule, bad: "sum(rate(kong_http_request_total[5m]))", good: "sum(rate(kong_http_requests_total[5m]))" },
   { id: "known-metric", input: rule, bad: 'sum(rate(kong_http_requests_total{status="500"}[5m]))', good: 'sum(rate(kong_http_requests_total{code="500"}[5m]))' },
   { id: "known-metric", input: rule, bad: 'sum(rate(kong_bandwidth_bytes{direction="in"}[5m]))', good: 'sum(rate(kong_bandwidth_bytes{direction="ingress"}[5m]))' },
@@ -120,7 +120,7 @@ describe("PromQL rules", () => {
 
   it("respects the configured scrape interval", () => {
     const opts = defaultOptions(allMetrics, { scrapeIntervalMs: 60_000 });
-    expect(lintQuery("sum(rate(kong_http_requests_total[1m]))", rule, opts).findings.map((f) => f.rule)).toContain("rate-range-min");
+    expect(lintQuery("sum(rate(kong_http_requests_total[1m]))", rule, opts).findings.map((f) => f.rule.id)).toContain("rate-range-min");
     expect(lintQuery("sum(rate(kong_http_requests_total[2m]))", rule, opts).findings).toEqual([]);
   });
 

@@ -18,7 +18,7 @@ const goodAlert = {
 
 function lint(rules: unknown[], groups?: unknown[]) {
   const text = stringify({ groups: groups ?? [{ name: "g", rules }] });
-  return lintRuleGroups(readRuleGroups(text, true), "r.yaml", true, options);
+  return lintRuleGroups(readRuleGroups(text, true), "r.yaml", "own", options);
 }
 const ids = (rules: unknown[], groups?: unknown[]) => lint(rules, groups).map((f) => f.rule);
 
@@ -36,7 +36,7 @@ describe("rule file rules", () => {
     ["alert-summary", { annotations: { ...goodAlert.annotations, summary: "{{ $labels.service }} fails." } }],
     ["alert-description", { annotations: { summary: "Kong fails.", description: "Kong fails a lot." } }],
     ["alert-value-in-labels", { labels: { severity: "critical", value: "{{ $value }}" } }],
-    ["alert-for", { for: "0s" }],
+    ["alert-for-positive", { for: "0s" }],
     ["alert-for", { for: "five minutes" }],
     ["alert-for", { for: "30s5m" }],
     ["alert-for", { for: "300" }],
@@ -96,7 +96,7 @@ describe("rule file rules", () => {
       stringify({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "x" }, data: {} }),
       stringify({ apiVersion: "monitoring.coreos.com/v1", kind: "PrometheusRule", metadata: { name: "r" }, spec: { groups: [{ name: "g", rules: [{ ...goodAlert, alert: "bad name" }] }] } }),
     ].join("---\n");
-    const findings = lintRuleGroups(readRuleGroups(text, true), "k.yaml", true, options);
+    const findings = lintRuleGroups(readRuleGroups(text, true), "k.yaml", "own", options);
     expect(findings.map((f) => `${f.location.join(" › ")}: ${f.rule}`)).toEqual(["g › bad name: alert-name"]);
   });
 

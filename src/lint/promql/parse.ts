@@ -23,8 +23,9 @@ import { AGGREGATIONS, FUNCTIONS } from "./functions";
 /** Deeper nesting than this is not built (lezer copes; our recursion need not). */
 export const MAX_DEPTH = 400;
 
-export interface Problem {
-  readonly rule: "syntax" | "types";
+/** What the parser found wrong: the text does not parse, or the types do not fit. */
+export interface ParseProblem {
+  readonly kind: "parse" | "type";
   readonly message: string;
   readonly from: number;
 }
@@ -32,7 +33,7 @@ export interface Problem {
 export interface ParsedQuery {
   readonly root: Expr;
   /** Syntax and type problems; offsets in the parsed (substituted) text. */
-  readonly problems: readonly Problem[];
+  readonly problems: readonly ParseProblem[];
   readonly hasSyntaxErrors: boolean;
   /** True when nesting went past MAX_DEPTH and part of the tree was not built. */
   readonly truncated: boolean;
@@ -54,7 +55,7 @@ const EXPR_NODES = new Set([
 
 export function parsePromQL(text: string, ctx: BuildContext): ParsedQuery {
   const tree = parser.parse(text);
-  const problems: Problem[] = [];
+  const problems: ParseProblem[] = [];
   let hasSyntaxErrors = false;
   let lastErrorAt = -1;
   // One cursor pass over lezer's tree for what the AST does not keep: error nodes and strings.
@@ -64,16 +65,18 @@ export function parsePromQL(text: string, ctx: BuildContext): ParsedQuery {
         hasSyntaxErrors = true;
         if (node.from === lastErrorAt) return; // lezer may stack several errors at one spot
         lastErrorAt = node.from;
-        problems.push({ rule: "syntax", from: node.from, message: syntaxMessage(text, node.from, node.to) });
+        problems.push({ kind: "parse", from: node.from, message: syntaxMessage(text, node.from, node.to) });
       } else if (node.name === "StringLiteral" && !isTerminated(text.slice(node.from, node.to))) {
         hasSyntaxErrors = true;
-        problems.push({ rule: "syntax", from: node.from, message: `unterminated string starting at column ${node.from + 1}` });
+        problems.push({ kind: "parse", from: node.from, message: `unterminated string starting at column ${node.from + 1}` });
       }
     },
   });
 
   const builder = new Builder(text, ctx, problems);
-  const top = tree.topNode.firstChild;
+  // `# comment` lines are nodes of their own; the expression is the one other child.
+  let top = tree.topNode.firstChild;
+  while (top && top.name === "LineComment") top = top.nextSibling;
   const root = top && EXPR_NODES.has(top.name) ? builder.build(top, 0) : builder.unknown(0, text.length);
   return { root, problems, hasSyntaxErrors, truncated: builder.truncated, nodes: builder.nodes };
 }
@@ -125,6 +128,12 @@ export function parsePromqlDuration(text: string): number | undefined {
   return /^\d+(\.\d+)?$/.test(t) ? Number(t) * 1000 : parseDuration(t);
 }
 
+interface Modifier {
+  readonly kind: "offset" | "at";
+  readonly from: number;
+  readonly to: number;
+}
+
 class Builder {
   truncated = false;
   readonly nodes: Expr[] = [];
@@ -132,7 +141,7 @@ class Builder {
   constructor(
     private readonly text: string,
     private readonly ctx: BuildContext,
-    private readonly problems: Problem[],
+    private readonly problems: ParseProblem[],
   ) {}
 
   private src(node: SyntaxNode): string {
@@ -140,7 +149,7 @@ class Builder {
   }
 
   private typeError(from: number, message: string): void {
-    this.problems.push({ rule: "types", from, message });
+    this.problems.push({ kind: "type", from, message });
   }
 
   unknown(from: number, to: number): Expr {
@@ -175,7 +184,33 @@ class Builder {
     return node ? this.build(node, depth) : this.unknown(from, from);
   }
 
-  private make(node: SyntaxNode, depth: number): Expr {
+  /** An operand, with a pending offset/@ pushed down onto it. */
+  private operand(node: SyntaxNode | undefined, depth: number, from: number, pending: Modifier | undefined): Expr {
+    if (!pending) return this.sub(node, depth, from);
+    if (depth > MAX_DEPTH) {
+      this.truncated = true;
+      return this.unknown(node?.from ?? from, node?.to ?? from);
+    }
+    if (node && (node.name === "BinaryExpr" || node.name === "UnaryExpr")) {
+      const expr = this.make(node, depth + 1, pending);
+      this.nodes.push(expr);
+      for (const c of children(expr)) c.parent = expr;
+      return expr;
+    }
+    const modified = this.modified(this.sub(node, depth, from), { ...pending, from: node?.from ?? from });
+    this.nodes.push(modified);
+    for (const c of children(modified)) c.parent = modified;
+    return modified;
+  }
+
+  private modified(inner: Expr, m: Modifier): Expr {
+    if (!["selector", "matrix", "subquery", "offset", "at", "unknown"].includes(inner.kind))
+      this.typeError(m.from, `${m.kind === "offset" ? "offset" : "@"} must follow a selector or subquery`);
+    return { kind: m.kind, from: m.from, to: m.to, expr: inner, type: inner.type, labels: inner.labels };
+  }
+
+  /** `pending`: an offset/@ that belongs to this expression's rightmost operand. */
+  private make(node: SyntaxNode, depth: number, pending?: Modifier): Expr {
     const { from, to } = node;
     switch (node.name) {
       case "NumberDurationLiteral": {
@@ -194,18 +229,19 @@ class Builder {
         return { kind: node.name === "ParenExpr" ? "paren" : "modifier", from, to, expr: inner, type: inner.type, labels: inner.labels };
       }
       case "UnaryExpr": {
-        const inner = this.sub(this.exprChildren(node)[0], depth, from);
+        const inner = this.operand(this.exprChildren(node)[0], depth, from, pending);
         if (inner.type !== "scalar" && inner.type !== "vector" && inner.type !== "unknown")
           this.typeError(from, `unary operator needs a scalar or instant vector, got ${describe(inner.type)}`);
         return { kind: "unary", from, to, expr: inner, type: inner.type, labels: inner.labels };
       }
       case "OffsetExpr":
       case "StepInvariantExpr": {
-        const inner = this.sub(this.exprChildren(node)[0], depth, from);
-        const base = inner.kind === "paren" ? inner : inner;
-        if (!["selector", "matrix", "subquery", "offset", "at", "unknown"].includes(base.kind))
-          this.typeError(from, `${node.name === "OffsetExpr" ? "offset" : "@"} must follow a selector or subquery`);
-        return { kind: node.name === "OffsetExpr" ? "offset" : "at", from, to, expr: inner, type: inner.type, labels: inner.labels };
+        const modifier = { kind: node.name === "OffsetExpr" ? ("offset" as const) : ("at" as const), from, to };
+        const innerNode = this.exprChildren(node)[0];
+        // lezer's grammar reads `a - b offset 5m` as `(a - b) offset 5m`; Prometheus binds the
+        // modifier to the nearest operand, `a - (b offset 5m)`. Rebuild it that way.
+        if (innerNode && (innerNode.name === "BinaryExpr" || innerNode.name === "UnaryExpr")) return this.make(innerNode, depth, modifier);
+        return this.modified(this.sub(innerNode, depth, from), modifier);
       }
       case "MatrixSelector": {
         const inner = this.sub(this.exprChildren(node)[0], depth, from);
@@ -227,7 +263,7 @@ class Builder {
       case "AggregateExpr":
         return this.aggregate(node, depth);
       case "BinaryExpr":
-        return this.binary(node, depth);
+        return this.binary(node, depth, pending);
       default:
         return { kind: "unknown", from, to, type: "unknown", labels: null };
     }
@@ -331,15 +367,15 @@ class Builder {
     return out;
   }
 
-  private binary(node: SyntaxNode, depth: number): Expr {
+  private binary(node: SyntaxNode, depth: number, pending?: Modifier): Expr {
     const [l, r] = this.exprChildren(node);
     const lhs = this.sub(l, depth, node.from);
-    const rhs = this.sub(r, depth, node.to);
+    const rhs = this.operand(r, depth, node.to, pending);
     let op = "";
     let bool = false;
     let matching: VectorMatching | undefined;
     for (let c = node.firstChild; c; c = c.nextSibling) {
-      if (EXPR_NODES.has(c.name)) continue;
+      if (EXPR_NODES.has(c.name) || c.name === "LineComment") continue;
       if (c.name === "BoolModifier") bool = true;
       else if (c.name === "MatchingModifierClause") matching = this.matching(c);
       else if (!op && !c.type.isError && c.name !== "FillModifier") op = this.src(c).toLowerCase();
@@ -401,7 +437,9 @@ function hint(want: ValueType, arg: Expr): string {
 }
 
 function callLabels(fn: string, args: readonly Expr[]): LabelSet {
-  const first = args[0]?.labels ?? null;
+  // The series argument carries the labels, not a leading parameter (quantile_over_time(0.5, m[1d])).
+  const series = args.find((a) => a.type === "vector" || a.type === "matrix" || a.type === "unknown");
+  const first = series ? series.labels : null;
   switch (fn) {
     case "time": case "pi": case "scalar": case "vector": case "start": case "end": case "range": case "step":
       return new Set();
