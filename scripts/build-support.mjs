@@ -6,6 +6,8 @@
 import { execFile } from "node:child_process";
 import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
+import { readFileSync } from "node:fs";
+import { pathToFileURL } from "node:url";
 import { parseArgs, stripVTControlCharacters } from "node:util";
 
 export const CACHE_DIR = ".cache/build";
@@ -19,6 +21,26 @@ export const USAGE = "usage: npm run build [-- --out DIR]";
 export function outDirOf(argv, repoRoot) {
   const { values } = parseArgs({ args: [...argv], options: { out: { type: "string" } }, strict: true });
   return resolve(values.out ?? resolve(repoRoot, "out"));
+}
+
+/**
+ * esbuild plugin: our modules keep their own import.meta.url inside a bundle (scripts/platform.ts
+ * finds lint.config.yaml by it), instead of the bundle's.
+ * @param {string} repoRoot
+ * @returns {import("esbuild").Plugin}
+ */
+export function ownImportMetaUrl(repoRoot) {
+  const escaped = repoRoot.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const ours = new RegExp(`^${escaped}(scripts|src|catalogue|dashboards|alerts)/.*\\.ts$`);
+  return {
+    name: "own-import-meta-url",
+    setup(b) {
+      b.onLoad({ filter: ours }, (args) => ({
+        contents: readFileSync(args.path, "utf8").replaceAll("import.meta.url", JSON.stringify(pathToFileURL(args.path).href)),
+        loader: "ts",
+      }));
+    },
+  };
 }
 
 /**

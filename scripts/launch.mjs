@@ -9,7 +9,7 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, relative, sep } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { CACHE_DIR, outDirOf, startTypeCheck } from "./build-support.mjs";
+import { CACHE_DIR, outDirOf, ownImportMetaUrl, startTypeCheck } from "./build-support.mjs";
 
 const repoRoot = fileURLToPath(new URL("..", import.meta.url));
 const cacheDir = join(repoRoot, CACHE_DIR);
@@ -72,17 +72,6 @@ async function bundleFor(/** @type {string} */ entry, /** @type {string} */ hash
   const file = join(cacheDir, `${name}-${hash.slice(0, 16)}.mjs`);
   if (existsSync(file)) return file;
   const { build } = await import("esbuild");
-  /** @type {import("esbuild").Plugin} Our modules keep their own import.meta.url inside the bundle (e.g. to find lint.config.yaml). */
-  const ownUrls = {
-    name: "own-import-meta-url",
-    setup(b) {
-      const ours = new RegExp(`^${repoRoot.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(scripts|src|catalogue|dashboards|alerts)/.*\\.ts$`);
-      b.onLoad({ filter: ours }, (args) => ({
-        contents: readFileSync(args.path, "utf8").replaceAll("import.meta.url", JSON.stringify(pathToFileURL(args.path).href)),
-        loader: "ts",
-      }));
-    },
-  };
   mkdirSync(cacheDir, { recursive: true });
   const partial = `${file}.${process.pid}.tmp`;
   await build({
@@ -93,7 +82,7 @@ async function bundleFor(/** @type {string} */ entry, /** @type {string} */ hash
     target: "node20",
     outfile: partial,
     logLevel: "error",
-    plugins: [ownUrls],
+    plugins: [ownImportMetaUrl(repoRoot)],
     // CommonJS dependencies call require(); an ES module has none of its own.
     banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
   });
