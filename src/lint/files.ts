@@ -35,8 +35,7 @@ export function defaultTargets(root: string): string[] {
       .sort()
       .map((f) => join(path, f));
   };
-  // Under k8s/ only the PrometheusRules hold rules: the ConfigMaps (whole dashboards) are not read.
-  return [...pick("dashboards", /\.json$/), ...pick("prometheus", /\.ya?ml$/), ...pick("k8s", /(^|\/)prometheusrule-[^/]*\.ya?ml$/, true)];
+  return [...pick("dashboards", /\.json$/), ...pick("prometheus", /\.ya?ml$/), ...pick("k8s", /\.ya?ml$/, true)];
 }
 
 interface Loaded {
@@ -100,6 +99,9 @@ export function lintFiles(input: RunInput): RunResult {
         inputErrors.push({ file: display, reason: `invalid JSON: ${(e as Error).message}` });
       }
     } else if (/\.ya?ml$/i.test(abs)) {
+      // A discovered YAML file without a `groups:` key (a ConfigMap holding a whole dashboard, a
+      // kustomization) holds no rules: it is not parsed at all.
+      if (input.discovered && !/^\s*groups\s*:/m.test(text)) continue;
       try {
         const rules = readRuleGroups(text, !input.discovered);
         if (rules.length) loaded.push({ ...base, rules });

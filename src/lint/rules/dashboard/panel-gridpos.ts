@@ -5,7 +5,7 @@ import { correctness, type DashboardRule } from "../../rule";
 const GRID_COLUMNS = 24;
 /** Bounds beyond which a height or a row is a typo, not a layout. */
 const MAX_HEIGHT = 100;
-const MAX_Y = 1000;
+const MAX_Y = 10_000;
 
 export const panelGridpos: DashboardRule = {
   id: "panel-gridpos",
@@ -21,7 +21,7 @@ export const panelGridpos: DashboardRule = {
       { panel: { gridPos: { x: "0", y: 0, w: 12, h: 8 } } },
       { panel: { gridPos: { x: 0.5, y: 0, w: 12, h: 8 } } },
       { panel: { gridPos: { x: 0, y: 0, w: 12, h: 500 } } },
-      { panel: { gridPos: { x: 0, y: 5000, w: 12, h: 8 } } },
+      { panel: { gridPos: { x: 0, y: 50_000, w: 12, h: 8 } } },
     ],
     // istio manifests/addons/dashboards/istio-mesh-dashboard.gen.json: "HTTP/gRPC Workloads" has no x.
     good: [{ panel: { gridPos: { h: 16, w: 24, y: 10 } } }],
