@@ -3,6 +3,7 @@
 //   src/kit       typed authoring helpers; imports only the model
 //   src/compile   definitions → files; imports the kit and the model
 //   src/validate, src/lint, src/grafana   import the model (validate also the generated schema/)
+//   src/verify    the live-Prometheus check; imports lint (PromQL parser, rule files), grafana (redaction), model
 //   src/pipeline  the build; imports compilers, validation, lint, kit and model
 //   catalogue/, dashboards/, alerts/, build.config.ts   definitions; import the kit and the model
 //   scripts/      entry points; pass the definitions in; never import test/
@@ -30,6 +31,9 @@ module.exports = {
     only("validate-imports-model", "validation reads compiled output, described by the model", "^src/validate/", ["^src/(validate|model)/", "^schema/"]),
     only("lint-imports-model", "the linter reads files anyone has; the catalogue is passed in", "^src/lint/", ["^src/(lint|model)/"]),
     only("grafana-imports-model", "the push reads out/, described by the model", "^src/grafana/", ["^src/(grafana|model)/"]),
+    only("verify-imports-lint-grafana-model", "verify reads out/ with the linter's readers and the push's redaction; the catalogue is passed in", "^src/verify/", [
+      "^src/(verify|lint|grafana|model)/",
+    ]),
     only("pipeline-imports-compile-validate-lint", "the build composes the stages; definitions are passed in", "^src/pipeline/", [
       "^src/(pipeline|compile|validate|lint|kit|model)/",
     ]),

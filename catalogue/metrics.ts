@@ -4,6 +4,7 @@
 // prefix `carbon_`) and its emitter is named.
 
 import { counter, gauge, histogram } from "../src/kit/metric";
+import { matches, type LabelMatch } from "../src/kit/promql";
 import type { AnyMetric, MetricSource } from "../src/model/metric";
 
 // ---------------------------------------------------------------- sources
@@ -14,17 +15,43 @@ const istioSidecar: MetricSource = {
   reference: "istio.io docs/reference/config/metrics",
 };
 
+/**
+ * The Envoy cluster stats the dashboards and alerts read, as Envoy names them
+ * (`cluster.<cluster name>.<stat>`; in Prometheus `envoy_cluster_<stat, dots as _>{cluster_name}`).
+ */
+export const envoyStats = [
+  "circuit_breakers.default.cx_open",
+  "circuit_breakers.default.rq_open",
+  "circuit_breakers.default.rq_pending_open",
+  "outlier_detection.ejections_active",
+  "upstream_cx_active",
+  "upstream_rq_pending_overflow",
+  "upstream_rq_retry",
+  "upstream_rq_total",
+] as const;
+
+/**
+ * What Istio's proxyStatsMatcher must include for them: one regexp per stat, anchored to it on
+ * outbound clusters (Envoy matches the whole stat name). A loose `.*circuit_breakers.*` would
+ * add every stat it touches, ~25 per cluster per pod.
+ */
+export const envoyInclusionRegexps = envoyStats.map((stat) => `cluster\\.outbound\\|.+\\.${stat.replaceAll(".", "\\.")}`);
+
 const envoyClusterStats: MetricSource = {
   exporter: "Istio sidecar (Envoy cluster manager stats)",
-  requires:
-    "meshConfig.defaultConfig.proxyStatsMatcher.inclusionRegexps: ['.*outlier_detection.*', '.*circuit_breakers.*', '.*upstream_rq_retry.*', '.*upstream_rq_total.*', '.*upstream_cx_.*', '.*upstream_rq_pending_overflow.*'] (Istio drops these stats by default)",
+  requires: `meshConfig.defaultConfig.proxyStatsMatcher.inclusionRegexps: ${envoyInclusionRegexps.map((r) => `'${r}'`).join(", ")} (Istio drops these stats by default)`,
   owner: "upstream",
   reference: "envoy docs configuration/upstream/cluster_manager/cluster_stats",
 };
 
-const kongPrometheus = (flag?: string): MetricSource => ({
+const kongPrometheus = (flag?: string, workspaceLabel = false): MetricSource => ({
   exporter: "Kong 3.x prometheus plugin",
-  requires: [flag && `plugin config ${flag}: true`, "scrape with honorLabels: true so Kong's `service` label is not renamed to `exported_service`"]
+  requires: [
+    flag && `plugin config ${flag}: true`,
+    "scrape with honorLabels: true so Kong's `service` label is not renamed to `exported_service`",
+    // Kong/kong changelog/3.7.0/kong/feat-add-workspace-label-to-prometheus.yml (#12836).
+    workspaceLabel && "the `workspace` label exists from Kong 3.7 on (absent before: do not filter or group by it on older Kong)",
+  ]
     .filter(Boolean)
     .join("; "),
   owner: "upstream",
@@ -49,6 +76,7 @@ const eventLibrary: MetricSource = {
   requires: "libraries must expose these metrics (prometheus_client / prom-client); no Kafka client emits them",
   owner: "platform",
   reference: "platform-defined; see README 'Platform-owned metrics'",
+  pending: "the platform event libraries expose it (README, Platform-owned metrics)",
 };
 
 const gatewayCacheLogger: MetricSource = {
@@ -56,6 +84,7 @@ const gatewayCacheLogger: MetricSource = {
   requires: "the platform plugin on every cached route; Kong's proxy-cache has no metric of its own",
   owner: "platform",
   reference: "platform-defined; see README 'Platform-owned metrics'",
+  pending: "the platform's Kong cache-status plugin ships (README, Platform-owned metrics)",
 };
 
 // ---------------------------------------------------------------- label sets
@@ -96,8 +125,22 @@ const istioExamples = {
   grpc_response_status: ["0"],
 } as const;
 
-/** Envoy stats are per upstream cluster; `namespace`/`pod` come from the scrape config. */
+/**
+ * Envoy stats are per upstream cluster, reported by each calling proxy: `namespace`/`pod` (from
+ * the scrape config) are the caller's. Istio names outbound clusters
+ * `outbound|<port>|<subset>|<service>.<namespace>.svc.<domain>`.
+ */
 const envoyLabels = ["cluster_name", "namespace", "pod"] as const;
+
+/**
+ * A `cluster_name` matcher selecting outbound clusters whose upstream service lives in the
+ * namespaces `namespace` matches (a regex such as a dashboard's `$namespace`, or one name).
+ */
+export function upstreamNamespace(namespace: LabelMatch): LabelMatch {
+  if (namespace.op !== "=~" && namespace.op !== "=") throw new Error(`upstreamNamespace takes = or =~, not ${namespace.op}`);
+  const pattern = namespace.op === "=" ? namespace.value.replace(/[.*+?^${}()|[\]\\]/g, "\\$&") : namespace.value;
+  return matches(`outbound\\|[^|]*\\|[^|]*\\|[^.|]+\\.(${pattern})\\..+`);
+}
 
 const envoyExamples = {
   cluster_name: ["outbound|8080||ingestion-api.carbon.svc.cluster.local", "outbound|8080||query-api.carbon.svc.cluster.local"],
@@ -205,12 +248,13 @@ export const metrics = {
   // Kong 3.x
   kong_http_requests_total: counter({
     name: "kong_http_requests_total",
-    help: "HTTP requests proxied by Kong; source=\"kong\" when Kong answered itself (auth, rate limit).",
+    help: "HTTP requests proxied by Kong; source=\"kong\" when Kong answered itself (auth, rate limit). With per_consumer, requests without an authenticated consumer carry consumer=\"\" (no label in Prometheus).",
     unit: "short",
     labels: ["service", "route", "code", "source", "workspace", "consumer"],
     values: { source: ["service", "kong"] },
-    examples: { ...kongRouteExamples, code: ["200", "401", "403", "429", "500", "503"], consumer: ["ingestion-client", "trading-desk"] },
-    source: kongPrometheus("status_code_metrics (and per_consumer for the consumer label)"),
+    // "": Kong's exporter sets consumer = "" for requests without an authenticated consumer.
+    examples: { ...kongRouteExamples, code: ["200", "401", "403", "429", "500", "503"], consumer: ["ingestion-client", "trading-desk", ""] },
+    source: kongPrometheus("status_code_metrics (and per_consumer for the consumer label)", true),
   }),
   kong_request_latency_ms: histogram({
     name: "kong_request_latency_ms",
@@ -218,7 +262,7 @@ export const metrics = {
     unit: "ms",
     labels: kongRouteLabels,
     examples: kongRouteExamples,
-    source: kongPrometheus("latency_metrics"),
+    source: kongPrometheus("latency_metrics", true),
   }),
   kong_upstream_latency_ms: histogram({
     name: "kong_upstream_latency_ms",
@@ -226,7 +270,7 @@ export const metrics = {
     unit: "ms",
     labels: kongRouteLabels,
     examples: kongRouteExamples,
-    source: kongPrometheus("latency_metrics"),
+    source: kongPrometheus("latency_metrics", true),
   }),
   kong_bandwidth_bytes: counter({
     name: "kong_bandwidth_bytes",
@@ -235,7 +279,7 @@ export const metrics = {
     labels: ["service", "route", "direction", "workspace", "consumer"],
     values: { direction: ["ingress", "egress"] },
     examples: { ...kongRouteExamples, consumer: ["ingestion-client"] },
-    source: kongPrometheus("bandwidth_metrics"),
+    source: kongPrometheus("bandwidth_metrics", true),
   }),
   kong_datastore_reachable: gauge({
     name: "kong_datastore_reachable",
@@ -376,6 +420,9 @@ export const metrics = {
     name: "carbon_event_processing_duration_seconds",
     help: "Seconds from an event's timestamp (set by the producer library) to the end of its handling by a consumer.",
     unit: "s",
+    // Up to 10 minutes: a consumer catching up on a backlog handles events minutes old, and a
+    // p99 beyond the last finite bucket is not computable (histogram_quantile returns +Inf's bound).
+    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600],
     labels: ["consumer", "event_family", "event_type", "topic"],
     examples: { consumer: ["lineage-worker", "audit-sink"], event_type: ["data_ingestion", "service_health", "user_action"], topic: kafkaTopics },
     values: { event_family: ["data", "system", "audit"] },

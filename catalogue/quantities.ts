@@ -1,7 +1,7 @@
 // Quantities that both a panel and an alert show. Defining them once keeps the panel a
 // user opens from an alert's dashboard_url drawing exactly what the alert evaluated.
 
-import { metrics as m } from "./metrics";
+import { metrics as m, upstreamNamespace } from "./metrics";
 import {
   count,
   eq,
@@ -22,12 +22,16 @@ import {
 const destination = { reporter: "destination" } as const;
 
 /**
- * Filters a dashboard adds (e.g. `$namespace`); rules pass none. Keys are the label the
- * filter applies to, so quantities stay usable in both places.
+ * Filters a dashboard adds (e.g. `$namespace`); rules pass none. `namespace` is the receiving
+ * service's namespace: `destination_service_namespace` on Istio metrics, the upstream service's
+ * namespace in `cluster_name` on Envoy cluster stats (not their `namespace` label, the caller's).
  */
 export interface MeshScope {
   readonly namespace?: LabelMatch;
 }
+
+/** Envoy cluster stats of upstream services in the scope's namespace. */
+const upstreamScope = (scope: MeshScope) => ({ cluster_name: scope.namespace && upstreamNamespace(scope.namespace) });
 
 export const quantities = {
   /** Share of 5xx responses per destination service. */
@@ -62,7 +66,7 @@ export const quantities = {
 
   /** 1 per upstream cluster with an open circuit breaker or an ejected host; absent otherwise. */
   trippedClusters: (scope: MeshScope = {}) => {
-    const where = { namespace: scope.namespace };
+    const where = upstreamScope(scope);
     return count(
       or(
         or(eq(gauge(m.envoy_cluster_circuit_breakers_default_cx_open, where), 1), eq(gauge(m.envoy_cluster_circuit_breakers_default_rq_open, where), 1)),
@@ -78,8 +82,8 @@ export const quantities = {
   /** Retries as a share of upstream requests, per cluster. */
   retryRatio: (scope: MeshScope = {}, minRequestsPerSecond = 0) =>
     ratio(
-      sum(rate(m.envoy_cluster_upstream_rq_retry, { namespace: scope.namespace }), { by: ["namespace", "cluster_name"] }),
-      sum(rate(m.envoy_cluster_upstream_rq_total, { namespace: scope.namespace }), { by: ["namespace", "cluster_name"] }),
+      sum(rate(m.envoy_cluster_upstream_rq_retry, upstreamScope(scope)), { by: ["namespace", "cluster_name"] }),
+      sum(rate(m.envoy_cluster_upstream_rq_total, upstreamScope(scope)), { by: ["namespace", "cluster_name"] }),
       { minDenominator: minRequestsPerSecond },
     ),
 

@@ -8,7 +8,7 @@ import { quantities } from "../catalogue/quantities";
 import { thresholds } from "../catalogue/thresholds";
 import { dashboard, labelVariable } from "../src/kit/dashboard";
 import { barGauge, pieChart, query, stat, timeSeries } from "../src/kit/panel";
-import { count, eq, gauge, histogramQuantile, increase, min, rate, sum, topk } from "../src/kit/promql";
+import { count, eq, gauge, histogramQuantile, increase, matches, max, min, notEqual, orZero, rate, sum, topk } from "../src/kit/promql";
 import { folders } from "./folders";
 
 const service = labelVariable("service", "Kong service", m.kong_http_requests_total, "service");
@@ -57,10 +57,14 @@ export const apiGateway = dashboard({
     topConsumers: barGauge({
       id: 5,
       title: "Top Consumers by Request Count",
-      description: "The ten JWT consumers with the most requests over the selected range (needs the prometheus plugin's per_consumer option).",
+      description:
+        "The ten JWT consumers with the most requests over the selected range (needs the prometheus plugin's per_consumer option). Requests without an authenticated consumer (consumer=\"\") are left out.",
       unit: "short",
       targets: [
-        query(topk(10, sum(increase(m.kong_http_requests_total, services, "range"), { by: ["consumer"] })), { instant: true, legend: (l) => l.consumer }),
+        query(topk(10, sum(increase(m.kong_http_requests_total, { ...services, consumer: notEqual("") }, "range"), { by: ["consumer"] })), {
+          instant: true,
+          legend: (l) => l.consumer,
+        }),
       ],
     }),
     bandwidth: timeSeries({
@@ -81,12 +85,14 @@ export const apiGateway = dashboard({
     proxyHealth: stat({
       id: 8,
       title: "Kong Proxy Health",
-      description: "Whether every Kong node reaches its datastore (1 = yes), active client connections, and upstream targets reported unhealthy by health checks.",
+      description:
+        "Whether every Kong node reaches its datastore, active client connections, and upstream targets that any Kong node's health checks find unhealthy or cannot resolve (dns_error); 0 when none.",
       unit: "short",
       targets: [
-        query(min(gauge(m.kong_datastore_reachable)), { legend: () => "datastore reachable", threshold: thresholds.kongDatastoreReachable }),
+        query(min(gauge(m.kong_datastore_reachable)), { legend: () => "datastore reachable", threshold: thresholds.kongDatastoreReachable, unit: "bool" }),
         query(sum(gauge(m.kong_nginx_connections_total, { state: "active" })), { legend: () => "active connections", threshold: null }),
-        query(count(eq(gauge(m.kong_upstream_target_health, { state: "unhealthy" }), 1)), {
+        // Every Kong node reports every target: a target counts once, if any node sees it failing.
+        query(orZero(count(eq(max(gauge(m.kong_upstream_target_health, { state: matches("unhealthy|dns_error") }), { by: ["upstream", "target"] }), 1))), {
           legend: () => "unhealthy targets",
           threshold: thresholds.unhealthyUpstreamTargets,
         }),

@@ -19,13 +19,16 @@ const topicLegend = { legend: (l: { topic: string }) => l.topic };
 
 type EventFamily = "data" | "system" | "audit";
 
+// The last finite bucket: histogram_quantile answers it for anything beyond.
+const lastBucket = m.carbon_event_processing_duration_seconds.buckets?.at(-1) ?? "+Inf";
+
 /** Events per second of one family (data, audit, system), by event type. */
 function eventFamilyPanel(id: number, title: string, family: EventFamily, description: string): PanelDef {
   return timeSeries({
     id,
     title,
     description: `${description} Counted by the platform event-producer libraries (carbon_events_produced_total).`,
-    unit: "short",
+    unit: "eps",
     size: { w: 8, h: 8 },
     stacked: true,
     targets: [
@@ -48,7 +51,7 @@ export const eventSystem = dashboard({
       id: 1,
       title: "Event Production Rate by Topic",
       description: "Messages per second written to each topic, from the brokers' JMX metrics.",
-      unit: "short",
+      unit: "mps",
       targets: [query(sum(rate(m.kafka_server_brokertopicmetrics_messagesin_total, topics), { by: ["topic"] }), topicLegend)],
     }),
     consumerLag: timeSeries({
@@ -62,16 +65,21 @@ export const eventSystem = dashboard({
     eventTypes: pieChart({
       id: 3,
       title: "Event Types Distribution",
-      description: "Platform events produced over the selected range, by event type.",
+      description: "Platform events delivered to Kafka over the selected range, by event type (failed deliveries are on their own panel).",
       unit: "short",
       size: { w: 8, h: 8 },
-      targets: [query(sum(increase(m.carbon_events_produced_total, topics, "range"), { by: ["event_type"] }), { instant: true, legend: (l) => l.event_type })],
+      targets: [
+        query(sum(increase(m.carbon_events_produced_total, { ...topics, outcome: "delivered" }, "range"), { by: ["event_type"] }), {
+          instant: true,
+          legend: (l) => l.event_type,
+        }),
+      ],
     }),
     failedDeliveries: timeSeries({
       id: 4,
       title: "Failed Event Deliveries",
       description: "Events per second the platform libraries failed to deliver to Kafka, by producer and topic. Any failure fires FailedEventDeliveries.",
-      unit: "short",
+      unit: "eps",
       size: { w: 8, h: 8 },
       threshold: thresholds.failedEventDeliveriesPerSecond,
       bars: true,
@@ -103,19 +111,19 @@ export const eventSystem = dashboard({
       unit: "short",
       size: { w: 12, h: 8 },
       targets: [
-        query(sum(gauge(m.kafka_log_log_size, topics), { by: ["topic"] }), { instant: true, format: "table" }),
+        query(sum(gauge(m.kafka_log_log_size, topics), { by: ["topic"] }), { instant: true, format: "table", unit: "bytes" }),
         query(
           sum(sub(gauge(m.kafka_topic_partition_current_offset, topics), gauge(m.kafka_topic_partition_oldest_offset, topics)), { by: ["topic"] }),
           { instant: true, format: "table" },
         ),
       ],
-      columns: { rename: { topic: "Topic", "Value #A": "Size on disk (bytes)", "Value #B": "Messages retained" }, hide: ["Time"] },
+      columns: { rename: { topic: "Topic", "Value #A": "Size on disk", "Value #B": "Messages retained" }, hide: ["Time"] },
     }),
     processingLatency: timeSeries({
       id: 7,
       title: "Event Processing Latency",
       description:
-        "p99 seconds from an event's timestamp to the end of its handling by a consumer, by topic (platform histogram carbon_event_processing_duration_seconds; no Kafka exporter measures this).",
+        `p99 seconds from an event's timestamp to the end of its handling by a consumer, by topic (platform histogram carbon_event_processing_duration_seconds; no Kafka exporter measures this). Its buckets end at ${lastBucket} s, so a p99 beyond that reads ${lastBucket} s.`,
       unit: "s",
       size: { w: 12, h: 8 },
       targets: [query(histogramQuantile(0.99, m.carbon_event_processing_duration_seconds, { by: ["topic"], where: topics }), topicLegend)],

@@ -2,30 +2,45 @@
 // Panels in the design document's order (section 4). Their ids are explicit, kept from when they
 // followed that order; a new panel may go anywhere and takes its id from its key.
 
-import { metrics as m } from "../catalogue/metrics";
+import { metrics as m, upstreamNamespace } from "../catalogue/metrics";
 import { quantities } from "../catalogue/quantities";
 import { thresholds } from "../catalogue/thresholds";
 import { dashboard, labelVariable } from "../src/kit/dashboard";
 import { nodeGraph, query, stat, table, timeSeries } from "../src/kit/panel";
-import { add, copyLabel, count, gauge, gt, joinLabels, rate, sum } from "../src/kit/promql";
+import { add, count, gauge, gt, joinLabels, orZero, rate, sum } from "../src/kit/promql";
 import { folders } from "./folders";
 
 const namespace = labelVariable("namespace", "Namespace", m.istio_requests_total, "destination_service_namespace");
 const scope = { namespace: namespace.match };
 const received = { reporter: "destination", destination_service_namespace: scope.namespace } as const;
+/** Envoy cluster stats of upstream services in $namespace (their own `namespace` label is the caller's). */
+const upstreams = { cluster_name: upstreamNamespace(scope.namespace) };
+const envoyScopeNote =
+  "$namespace selects upstream services by their namespace (read from the cluster name); the namespace shown is that of the calling proxies that report the stat.";
 const byService = { by: ["destination_service_namespace", "destination_service_name"] } as const;
 const byCluster = { by: ["namespace", "cluster_name"] } as const;
 const serviceLegend = { legend: (l: { destination_service_name: string; destination_service_namespace: string }) => `${l.destination_service_name}.${l.destination_service_namespace}` };
 
-/** Workload-to-workload request rates, shaped as the edges frame Grafana's node graph reads. */
+/**
+ * Workload-to-workload request rates, shaped as the edges frame Grafana's node graph reads.
+ * Nodes are `workload.namespace`: the same workload name in two namespaces is two nodes.
+ */
 const dependencyEdges = joinLabels(
-  copyLabel(
-    copyLabel(sum(rate(m.istio_requests_total, received), { by: ["source_workload", "destination_workload"] }), "source", "source_workload"),
+  joinLabels(
+    joinLabels(
+      sum(rate(m.istio_requests_total, received), {
+        by: ["source_workload", "source_workload_namespace", "destination_workload", "destination_workload_namespace"],
+      }),
+      "source",
+      ".",
+      ["source_workload", "source_workload_namespace"],
+    ),
     "target",
-    "destination_workload",
+    ".",
+    ["destination_workload", "destination_workload_namespace"],
   ),
   "id",
-  "->",
+  " -> ",
   ["source", "target"],
 );
 
@@ -70,18 +85,18 @@ export const serviceMesh = dashboard({
       threshold: thresholds.plaintextServices,
       size: { w: 6, h: 8 },
       targets: [
-        query(count(gt(sum(rate(m.istio_requests_total, { ...received, connection_security_policy: "mutual_tls" }), byService), 0)), {
+        query(orZero(count(gt(sum(rate(m.istio_requests_total, { ...received, connection_security_policy: "mutual_tls" }), byService), 0))), {
           legend: () => "mTLS services",
           threshold: null,
         }),
-        query(count(gt(quantities.plaintextRequests(scope), thresholds.plaintextRequestsPerSecond.value)), { legend: () => "plaintext services" }),
+        query(orZero(count(gt(quantities.plaintextRequests(scope), thresholds.plaintextRequestsPerSecond.value))), { legend: () => "plaintext services" }),
       ],
     }),
     circuitBreakers: table({
       id: 5,
       title: "Circuit Breaker Status",
       description:
-        "Per upstream cluster: open circuit breakers (connection, request, pending-request) and hosts ejected by outlier detection. Anything above 0 means the CircuitBreakerTriggered alert is firing. Needs Envoy stats inclusion (see README).",
+        `Per upstream cluster: open circuit breakers (connection, request, pending-request) and hosts ejected by outlier detection. Anything above 0 means the CircuitBreakerTriggered alert is firing. ${envoyScopeNote} Needs Envoy stats inclusion (see README).`,
       unit: "short",
       threshold: thresholds.trippedClusters,
       size: { w: 24, h: 8 },
@@ -89,17 +104,17 @@ export const serviceMesh = dashboard({
         query(
           sum(
             add(
-              add(gauge(m.envoy_cluster_circuit_breakers_default_cx_open, scope), gauge(m.envoy_cluster_circuit_breakers_default_rq_open, scope)),
-              gauge(m.envoy_cluster_circuit_breakers_default_rq_pending_open, scope),
+              add(gauge(m.envoy_cluster_circuit_breakers_default_cx_open, upstreams), gauge(m.envoy_cluster_circuit_breakers_default_rq_open, upstreams)),
+              gauge(m.envoy_cluster_circuit_breakers_default_rq_pending_open, upstreams),
             ),
             byCluster,
           ),
           { instant: true, format: "table" },
         ),
-        query(sum(gauge(m.envoy_cluster_outlier_detection_ejections_active, scope), byCluster), { instant: true, format: "table" }),
+        query(sum(gauge(m.envoy_cluster_outlier_detection_ejections_active, upstreams), byCluster), { instant: true, format: "table" }),
       ],
       columns: {
-        rename: { cluster_name: "Upstream cluster", namespace: "Namespace", "Value #A": "Open breakers", "Value #B": "Ejected hosts" },
+        rename: { cluster_name: "Upstream cluster", namespace: "Caller namespace", "Value #A": "Open breakers", "Value #B": "Ejected hosts" },
         hide: ["Time"],
       },
     }),
@@ -107,27 +122,32 @@ export const serviceMesh = dashboard({
       id: 6,
       title: "Service Dependencies",
       description:
-        "Which workload calls which, with requests per second on each edge. The query returns `id`, `source` and `target` labels so that Grafana's node graph reads it as an edges frame and derives the nodes.",
+        "Which workload calls which (nodes are workload.namespace), with requests per second on each edge. The query returns `id`, `source` and `target` labels so that Grafana's node graph reads it as an edges frame and derives the nodes.",
       unit: "reqps",
       size: { w: 24, h: 12 },
       targets: [query(dependencyEdges, { instant: true, format: "table" })],
-      columns: { rename: { Value: "mainstat" }, hide: ["Time", "source_workload", "destination_workload"] },
+      columns: {
+        hide: ["Time", "source_workload", "source_workload_namespace", "destination_workload", "destination_workload_namespace"],
+      },
     }),
     connectionPools: timeSeries({
       id: 7,
       title: "Connection Pool Status",
       description:
-        "Active upstream connections per cluster, and requests per second that overflowed the pool (failed fast because the pool or its breaker was full).",
+        `Active upstream connections per cluster, and requests per second that overflowed the pool (failed fast because the pool or its breaker was full). ${envoyScopeNote}`,
       unit: "short",
       targets: [
-        query(sum(gauge(m.envoy_cluster_upstream_cx_active, scope), byCluster), { legend: (l) => `${l.cluster_name} active` }),
-        query(sum(rate(m.envoy_cluster_upstream_rq_pending_overflow, scope), byCluster), { legend: (l) => `${l.cluster_name} overflow/s` }),
+        query(sum(gauge(m.envoy_cluster_upstream_cx_active, upstreams), byCluster), { legend: (l) => `${l.cluster_name} active (${l.namespace})` }),
+        query(sum(rate(m.envoy_cluster_upstream_rq_pending_overflow, upstreams), byCluster), {
+          legend: (l) => `${l.cluster_name} overflow (${l.namespace})`,
+          unit: "reqps",
+        }),
       ],
     }),
     retryRate: timeSeries({
       id: 8,
       title: "Retry Rate",
-      description: "Retries as a share of upstream requests per cluster. The dashed line is the HighRetryRate alert threshold.",
+      description: `Retries as a share of upstream requests per cluster. The dashed line is the HighRetryRate alert threshold. ${envoyScopeNote}`,
       unit: "percentunit",
       threshold: thresholds.retryRatio,
       targets: [query(quantities.retryRatio(scope), { legend: (l) => `${l.cluster_name} (${l.namespace})` })],

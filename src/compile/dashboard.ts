@@ -53,6 +53,13 @@ function thresholdSteps(threshold: Threshold | undefined): sdk.ThresholdsConfigB
 
 const refId = (index: number) => String.fromCharCode(65 + index);
 
+/**
+ * The name of a table query's value column. Grafana's Prometheus data source names it `Value`,
+ * or `Value #<refId>` when the panel has several table queries (transformDFToTable in
+ * packages/grafana-prometheus/src/result_transformer.ts of grafana/grafana-prometheus-datasource).
+ */
+export const tableValueColumn = (panel: PanelDef, index: number): string => (panel.targets.length > 1 ? `Value #${refId(index)}` : "Value");
+
 function targetBuilder(target: Target, index: number): DataqueryBuilder {
   const builder = new DataqueryBuilder()
     .refId(refId(index))
@@ -63,13 +70,25 @@ function targetBuilder(target: Target, index: number): DataqueryBuilder {
   return target.instant ? builder.instant() : builder.range();
 }
 
+/**
+ * Node graph edges need a numeric field really named `mainstat`: the node graph looks fields
+ * up by name, and organize/rename only set a display name. calculateField creates one.
+ */
+const MAINSTAT = "mainstat";
+const nodeGraphMainStat: sdk.DataTransformerConfig = {
+  id: "calculateField",
+  options: { mode: "reduceRow", reduce: { reducer: "sum", include: ["Value"] }, alias: MAINSTAT, replaceFields: false },
+};
+
 /** Tables of several instant queries are joined on their labels, then columns renamed/hidden. */
 function transformations(panel: PanelDef): sdk.DataTransformerConfig[] {
   const result: sdk.DataTransformerConfig[] = [];
   if (panel.kind === "table" && panel.targets.length > 1) result.push({ id: "merge", options: {} });
-  if (panel.columns) {
-    const hidden = Object.fromEntries((panel.columns.hide ?? []).map((name) => [name, true]));
-    result.push({ id: "organize", options: { renameByName: panel.columns.rename ?? {}, excludeByName: hidden } });
+  if (panel.kind === "nodegraph") result.push(nodeGraphMainStat);
+  const hide = [...(panel.columns?.hide ?? []), ...(panel.kind === "nodegraph" ? ["Value"] : [])];
+  if (panel.columns || hide.length) {
+    const hidden = Object.fromEntries(hide.map((name) => [name, true]));
+    result.push({ id: "organize", options: { renameByName: panel.columns?.rename ?? {}, excludeByName: hidden } });
   }
   return result;
 }
@@ -123,26 +142,50 @@ function kindBuilder(panel: PanelDef) {
   }
 }
 
-/** Per-query thresholds: a query's own threshold, or a neutral colour when it is not judged. */
-function thresholdOverride(threshold: Threshold | null): sdk.DynamicConfigValue[] {
-  return threshold === null
-    ? [{ id: "color", value: { mode: "fixed", fixedColor: "blue" } }]
-    : [{ id: "thresholds", value: thresholdSteps(threshold).build() }];
+/** Per-query settings: its own threshold (or a neutral colour when it is not judged) and unit. */
+function queryOverride(target: Target): sdk.DynamicConfigValue[] {
+  const properties: sdk.DynamicConfigValue[] = [];
+  if (target.threshold === null) properties.push({ id: "color", value: { mode: "fixed", fixedColor: "blue" } });
+  else if (target.threshold) properties.push({ id: "thresholds", value: thresholdSteps(target.threshold).build() });
+  if (target.unit) properties.push({ id: "unit", value: target.unit });
+  return properties;
+}
+
+/**
+ * Where a query's override applies: its frames (by refId), or in a table its value column,
+ * by the name the column is shown with (merged tables no longer carry refIds).
+ */
+function overrideMatcher(panel: PanelDef, index: number): sdk.MatcherConfig {
+  if (panel.kind !== "table") return { id: "byFrameRefID", options: refId(index) };
+  const column = tableValueColumn(panel, index);
+  return { id: "byName", options: panel.columns?.rename?.[column] ?? column };
+}
+
+/**
+ * The panel's description, plus a note for every metric it reads that nothing emits yet
+ * (derived from the catalogue's `pending`, so no panel can forget to say it).
+ */
+export function describe(panel: PanelDef): string {
+  const pending = [...new Set(panel.targets.flatMap((t) => t.reads))].filter((m) => m.source.pending);
+  const notes = pending.map((m) => `No data yet: nothing emits ${m.name} until ${m.source.pending}.`);
+  return [panel.description, ...notes].join(" ");
 }
 
 function panelBuilder(panel: PlacedPanel, gridPos: GridPos): cog.Builder<sdk.Panel> {
   const b = kindBuilder(panel);
   b.id(panel.id)
     .title(panel.title)
-    .description(panel.description)
+    .description(describe(panel))
     .datasource(datasource)
     .gridPos(gridPos)
     .targets(panel.targets.map(targetBuilder));
   // The SDK's node graph builder has no field config; compileDashboard adds the unit.
-  if (!(b instanceof nodegraph.PanelBuilder)) {
+  if (b instanceof nodegraph.PanelBuilder) b.edges(new nodegraph.EdgeOptionsBuilder().mainStatUnit(panel.unit));
+  else {
     b.unit(panel.unit).thresholds(thresholdSteps(panel.threshold));
     panel.targets.forEach((target, index) => {
-      if (target.threshold !== undefined) b.overrideByQuery(refId(index), thresholdOverride(target.threshold));
+      const properties = queryOverride(target);
+      if (properties.length) b.withOverride({ matcher: overrideMatcher(panel, index), properties });
     });
   }
   const steps = transformations(panel);

@@ -11,7 +11,9 @@ export function metricsDoc(catalogue: readonly AnyMetric[]): string {
       .join("; ");
     const labels = metric.labels.length ? metric.labels.map((l) => `\`${l}\``).join(", ") : "(none)";
     const series = seriesNames(metric).map((s) => `\`${s}\``).join("<br>");
-    return `| ${series} | ${metric.type} | ${cell(metric.help)} | ${labels}${values ? `<br>values: ${cell(values)}` : ""} | ${metric.source.owner} | ${cell(metric.source.exporter)} | ${cell(metric.source.requires ?? "on by default")} |`;
+    const buckets = metric.buckets ? `<br>buckets (\`le\`, ${metric.unit}): ${metric.buckets.join(", ")}, +Inf` : "";
+    const needs = [metric.source.requires ?? "on by default", metric.source.pending && `**not emitted yet**: no data until ${metric.source.pending}`].filter(Boolean).join("; ");
+    return `| ${series} | ${metric.type}${buckets} | ${cell(metric.help)} | ${labels}${values ? `<br>values: ${cell(values)}` : ""} | ${metric.source.owner} | ${cell(metric.source.exporter)} | ${cell(needs)} |`;
   });
   return [
     "# Metric catalogue",

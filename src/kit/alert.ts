@@ -88,7 +88,7 @@ export type AnyRecording = RecordingDef<string>;
 
 /** Declares a recording rule; its `series` is the cheap stand-in for `expr` in other queries. */
 export function recording<L extends string>(record: string, expr: Vector<L>, labels?: Readonly<Record<string, string>>): RecordingDef<L> {
-  const series: Vector<L> = { kind: "vector", binary: false, render: () => record };
+  const series: Vector<L> = { kind: "vector", binary: false, render: () => record, reads: expr.reads };
   return { record, expr, labels, series };
 }
 

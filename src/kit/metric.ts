@@ -1,14 +1,16 @@
 // Metric declarations for the catalogue: `counter({...})` infers the name, labels and closed
 // label values as literal types, so queries are checked against them.
 
+import type { GrafanaUnit } from "../model/grafana-units";
 import type { LabelValues, MetricDef, MetricSource, MetricType } from "../model/metric";
 
 interface MetricInput<N extends string, L extends string, V extends LabelValues<L>> {
   readonly name: N;
   readonly help: string;
-  readonly unit: string;
+  readonly unit: GrafanaUnit;
   readonly labels: readonly L[];
   readonly values?: V;
+  readonly buckets?: readonly number[];
   // NoInfer: examples must not widen the label set inferred from `labels`.
   readonly examples?: NoInfer<LabelValues<L>>;
   readonly source: MetricSource;

@@ -1,6 +1,8 @@
 // Panel kit: what a dashboard definition says about a panel, as plain typed data.
 // The compiler (src/compile/dashboard.ts) turns it into Grafana JSON through the foundation SDK.
 
+import type { GrafanaUnit } from "../model/grafana-units";
+import type { AnyMetric } from "../model/metric";
 import type { GridPos } from "../model/dashboard";
 import type { Threshold } from "./threshold";
 import { dashboardContext, renderLabelTemplate, type LabelRefs, type Vector } from "./promql";
@@ -17,6 +19,10 @@ export interface Target {
   readonly format: "time_series" | "table";
   /** Overrides the panel's threshold for this query's series; `null`: not judged (neutral colour). */
   readonly threshold?: Threshold | null;
+  /** Overrides the panel's unit for this query's series (a table: for its value column). */
+  readonly unit?: GrafanaUnit;
+  /** The catalogue metrics the query reads. */
+  readonly reads: readonly AnyMetric[];
 }
 
 export interface QueryOptions<L extends string> {
@@ -26,6 +32,8 @@ export interface QueryOptions<L extends string> {
   readonly format?: "time_series" | "table";
   /** For panels whose queries have different thresholds (e.g. a stat with several numbers). */
   readonly threshold?: Threshold | null;
+  /** For panels whose queries measure different things (connections and requests/s, bytes and messages). */
+  readonly unit?: GrafanaUnit;
 }
 
 /** A panel query. The legend can only name labels the expression keeps. */
@@ -38,6 +46,8 @@ export function query<L extends string>(expr: Vector<L>, options: QueryOptions<L
     instant: options.instant ?? false,
     format: options.format ?? "time_series",
     threshold: options.threshold,
+    unit: options.unit,
+    reads: expr.reads,
   };
 }
 
@@ -47,8 +57,8 @@ export interface PanelCommon {
   readonly id?: number;
   readonly title: string;
   readonly description: string;
-  /** Grafana unit id, e.g. "reqps", "percentunit", "ms", "bytes", "short". */
-  readonly unit: string;
+  /** Grafana unit id, e.g. "reqps", "percentunit", "ms", "bytes", "short" (src/model/grafana-units.ts). */
+  readonly unit: GrafanaUnit;
   readonly targets: readonly Target[];
   /** The alert threshold this panel draws (a constant from catalogue/thresholds.ts). */
   readonly threshold?: Threshold;
@@ -87,7 +97,8 @@ export const pieChart = panel("piechart");
 export const barGauge = panel("bargauge");
 /**
  * Service graph. Grafana's node graph builds its nodes from an edges frame alone when no
- * nodes frame is given; an edges frame needs `id`, `source` and `target` fields (and an
- * optional numeric `mainstat`). The query must therefore return those as labels, as a table.
+ * nodes frame is given; an edges frame needs fields named `id`, `source` and `target` (and an
+ * optional numeric `mainstat`). The query must therefore return those as labels, as a table;
+ * the compiler turns its value into a `mainstat` field, shown with the panel's unit.
  */
 export const nodeGraph = panel("nodegraph");

@@ -32,6 +32,8 @@ export interface Vector<L extends string> {
   /** True for `a op b` expressions, so that operands get parentheses only where needed. */
   readonly binary: boolean;
   readonly render: (ctx: RenderContext) => string;
+  /** The catalogue metrics the expression reads (panels say when one is not emitted yet). */
+  readonly reads: readonly AnyMetric[];
   /** Phantom: never set at run time, only carries `L` for the type checker. */
   readonly __labels?: L;
 }
@@ -39,9 +41,11 @@ export interface Vector<L extends string> {
 export type AnyVector = Vector<string>;
 export type LabelsOfVector<V> = V extends Vector<infer L> ? L : never;
 
-function vector<L extends string>(render: (ctx: RenderContext) => string, binary = false): Vector<L> {
-  return { kind: "vector", binary, render };
+function vector<L extends string>(reads: readonly AnyMetric[], render: (ctx: RenderContext) => string, binary = false): Vector<L> {
+  return { kind: "vector", binary, render, reads: [...new Set(reads)] };
 }
+
+const readsOf = (...operands: readonly Operand<string>[]): AnyMetric[] => operands.flatMap((o) => (typeof o === "number" ? [] : o.reads));
 
 // ---------------------------------------------------------------- label matchers
 
@@ -103,6 +107,8 @@ function seriesName(series: CounterLike): string {
   return "histogram" in series ? series.histogram.name + series.suffix : series.name;
 }
 
+const metricOf = (series: CounterLike): AnyMetric => ("histogram" in series ? series.histogram : series);
+
 /** The window of a range function: the context's rate window unless told otherwise. */
 export type Window = "rate" | "range" | Duration;
 
@@ -114,7 +120,7 @@ function renderWindow(window: Window, ctx: RenderContext): string {
 
 function rangeFunction(fn: string) {
   return <R extends CounterLike>(series: R, where: CounterMatchers<R> = {}, window: Window = "rate"): Vector<CounterLabels<R>> =>
-    vector((ctx) => `${fn}(${seriesName(series)}${renderMatchers(where)}[${renderWindow(window, ctx)}])`);
+    vector([metricOf(series)], (ctx) => `${fn}(${seriesName(series)}${renderMatchers(where)}[${renderWindow(window, ctx)}])`);
 }
 
 /** Per-second rate of a counter. */
@@ -124,12 +130,12 @@ export const increase = rangeFunction("increase");
 
 /** The current value of a gauge. Counters are refused: rate them instead. */
 export function gauge<M extends GaugeMetric>(metric: M, where: GaugeMatchers<M> = {}): Vector<LabelOf<M>> {
-  return vector(() => `${metric.name}${renderMatchers(where)}`);
+  return vector([metric], () => `${metric.name}${renderMatchers(where)}`);
 }
 
 function gaugeOverTime(fn: string) {
   return <M extends GaugeMetric>(metric: M, where: GaugeMatchers<M> = {}, window: Window = "rate"): Vector<LabelOf<M>> =>
-    vector((ctx) => `${fn}(${metric.name}${renderMatchers(where)}[${renderWindow(window, ctx)}])`);
+    vector([metric], (ctx) => `${fn}(${metric.name}${renderMatchers(where)}[${renderWindow(window, ctx)}])`);
 }
 export const maxOverTime = gaugeOverTime("max_over_time");
 export const minOverTime = gaugeOverTime("min_over_time");
@@ -138,7 +144,7 @@ export const avgOverTime = gaugeOverTime("avg_over_time");
 /** 1 when no series matches: for "exporter gone" alerts. Accepts any metric. */
 export function absent<M extends AnyMetric>(metric: M, where: GaugeMatchers<M> = {}): Vector<never> {
   const name = metric.type === "histogram" ? `${metric.name}_count` : metric.name;
-  return vector(() => `absent(${name}${renderMatchers(where)})`);
+  return vector([metric], () => `absent(${name}${renderMatchers(where)})`);
 }
 
 // ---------------------------------------------------------------- aggregation
@@ -152,7 +158,7 @@ function aggregation(op: string) {
   function aggregate<L extends string, const K extends L>(input: Vector<L>, grouping: Grouping<K>): Vector<K>;
   function aggregate<L extends string, K extends L>(input: Vector<L>, grouping?: Grouping<K>): Vector<K> {
     const by = grouping?.by.length ? ` by (${grouping.by.join(", ")})` : "";
-    return vector((ctx) => `${op}${by} (${input.render(ctx)})`);
+    return vector(input.reads, (ctx) => `${op}${by} (${input.render(ctx)})`);
   }
   return aggregate;
 }
@@ -165,7 +171,7 @@ export const count = aggregation("count");
 
 /** The k largest series; keeps the input's labels. */
 export function topk<L extends string>(k: number, input: Vector<L>): Vector<L> {
-  return vector((ctx) => `topk(${k}, ${input.render(ctx)})`);
+  return vector(input.reads, (ctx) => `topk(${k}, ${input.render(ctx)})`);
 }
 
 /** A φ literal in [0, 1] (0, 1 or 0.something); anything else is a type error. */
@@ -182,7 +188,7 @@ export function histogramQuantile<M extends HistogramMetric, const K extends Lab
 ): Vector<K> {
   const buckets = rate(bucketsOf(histogram), (options.where ?? {}) as CounterMatchers<HistogramPart<M, "_bucket">>);
   const by = ["le", ...options.by].join(", ");
-  return vector((ctx) => `histogram_quantile(${quantile}, sum by (${by}) (${buckets.render(ctx)}))`);
+  return vector(buckets.reads, (ctx) => `histogram_quantile(${quantile}, sum by (${by}) (${buckets.render(ctx)}))`);
 }
 
 // ---------------------------------------------------------------- binary operators
@@ -215,7 +221,7 @@ function renderMatching(matching: Matching<string> | undefined): string {
 
 function arithmetic(op: string) {
   return <L extends string, R extends string = never>(left: Operand<L>, right: Operand<R>, matching?: Matching<L & R>): Vector<L | R> =>
-    vector((ctx) => `${renderOperand(left, ctx)} ${op}${renderMatching(matching)} ${renderOperand(right, ctx)}`, true);
+    vector(readsOf(left, right), (ctx) => `${renderOperand(left, ctx)} ${op}${renderMatching(matching)} ${renderOperand(right, ctx)}`, true);
 }
 
 export const add = arithmetic("+");
@@ -226,7 +232,7 @@ export const div = arithmetic("/");
 /** Comparisons filter the left side and keep its labels. */
 function comparison(op: string) {
   return <L extends string>(left: Vector<L>, right: Operand<string>, matching?: Matching<L>): Vector<L> =>
-    vector((ctx) => `${renderOperand(left, ctx)} ${op}${renderMatching(matching)} ${renderOperand(right, ctx)}`, true);
+    vector(readsOf(left, right), (ctx) => `${renderOperand(left, ctx)} ${op}${renderMatching(matching)} ${renderOperand(right, ctx)}`, true);
 }
 
 export const gt = comparison(">");
@@ -238,17 +244,17 @@ export const neq = comparison("!=");
 
 /** `left and right`: left's series where right has a match. */
 export function and<L extends string, R extends string>(left: Vector<L>, right: Vector<R>, matching?: Matching<L & R>): Vector<L> {
-  return vector((ctx) => `${renderOperand(left, ctx)} and${renderMatching(matching)} ${renderOperand(right, ctx)}`, true);
+  return vector(readsOf(left, right), (ctx) => `${renderOperand(left, ctx)} and${renderMatching(matching)} ${renderOperand(right, ctx)}`, true);
 }
 
 /** `left or right`: union; the result may carry either side's labels. */
 export function or<L extends string, R extends string>(left: Vector<L>, right: Vector<R>, matching?: Matching<L & R>): Vector<L | R> {
-  return vector((ctx) => `${renderOperand(left, ctx)} or${renderMatching(matching)} ${renderOperand(right, ctx)}`, true);
+  return vector(readsOf(left, right), (ctx) => `${renderOperand(left, ctx)} or${renderMatching(matching)} ${renderOperand(right, ctx)}`, true);
 }
 
 /** `left unless right`. */
 export function unless<L extends string, R extends string>(left: Vector<L>, right: Vector<R>, matching?: Matching<L & R>): Vector<L> {
-  return vector((ctx) => `${renderOperand(left, ctx)} unless${renderMatching(matching)} ${renderOperand(right, ctx)}`, true);
+  return vector(readsOf(left, right), (ctx) => `${renderOperand(left, ctx)} unless${renderMatching(matching)} ${renderOperand(right, ctx)}`, true);
 }
 
 /**
@@ -265,13 +271,18 @@ export function ratio<L extends string>(
 
 // ---------------------------------------------------------------- functions
 
+/** `v or vector(0)`: a count that finds nothing reads 0 (green) instead of "No data". */
+export function orZero<L extends string>(input: Vector<L>): Vector<L> {
+  return vector(input.reads, (ctx) => `${renderOperand(input, ctx)} or vector(0)`, true);
+}
+
 export function clampMin<L extends string>(input: Vector<L>, minimum: number): Vector<L> {
-  return vector((ctx) => `clamp_min(${input.render(ctx)}, ${formatNumber(minimum)})`);
+  return vector(input.reads, (ctx) => `clamp_min(${input.render(ctx)}, ${formatNumber(minimum)})`);
 }
 
 /** `label_replace(v, dst, "$1", src, "(.*)")`: copies `source` into a new label `target`. */
 export function copyLabel<L extends string, const T extends string>(input: Vector<L>, target: T, source: L): Vector<L | T> {
-  return vector((ctx) => `label_replace(${input.render(ctx)}, ${JSON.stringify(target)}, "$1", ${JSON.stringify(source)}, "(.*)")`);
+  return vector(input.reads, (ctx) => `label_replace(${input.render(ctx)}, ${JSON.stringify(target)}, "$1", ${JSON.stringify(source)}, "(.*)")`);
 }
 
 /** `label_join(v, dst, separator, src...)`. */
@@ -282,7 +293,7 @@ export function joinLabels<L extends string, const T extends string>(
   sources: readonly L[],
 ): Vector<L | T> {
   const args = sources.map((s) => JSON.stringify(s)).join(", ");
-  return vector((ctx) => `label_join(${input.render(ctx)}, ${JSON.stringify(target)}, ${JSON.stringify(separator)}, ${args})`);
+  return vector(input.reads, (ctx) => `label_join(${input.render(ctx)}, ${JSON.stringify(target)}, ${JSON.stringify(separator)}, ${args})`);
 }
 
 // ---------------------------------------------------------------- label templates

@@ -1,6 +1,8 @@
 // What a metric is: the vocabulary every query, panel and alert is written in. The catalogue
 // (catalogue/metrics.ts) declares the instances with src/kit/metric.ts; the linter reads them as these types.
 
+import type { GrafanaUnit } from "./grafana-units";
+
 export type MetricType = "counter" | "gauge" | "histogram";
 
 /** Who emits a metric, and what must be switched on for it to exist. */
@@ -13,6 +15,11 @@ export interface MetricSource {
   readonly owner: "upstream" | "platform";
   /** Where the name was read from (docs page or source file). */
   readonly reference: string;
+  /**
+   * Set while nothing emits the metric yet (platform metrics whose emitter has not shipped):
+   * what has to happen first. Every panel reading such a metric says so in its description.
+   */
+  readonly pending?: string;
 }
 
 /** Label values a label may take, for the labels that have a closed set of them. */
@@ -28,9 +35,14 @@ export interface MetricDef<
   readonly type: T;
   readonly help: string;
   /** Unit of the raw value, as a Grafana unit id ("ms", "bytes", "short"). */
-  readonly unit: string;
+  readonly unit: GrafanaUnit;
   readonly labels: readonly L[];
   readonly values: V;
+  /**
+   * Histograms whose emitter we own: the bucket upper bounds (`le`, in `unit`, +Inf implied)
+   * it must declare, so that the quantiles the panels and alerts compute can be resolved.
+   */
+  readonly buckets?: readonly number[];
   /** Realistic values of open labels (not a closed set), for synthetic test data. */
   readonly examples?: LabelValues<L>;
   readonly source: MetricSource;

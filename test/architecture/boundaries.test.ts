@@ -58,6 +58,7 @@ describe("import boundaries", () => {
       "compile-imports-kit-and-model": { file: "src/compile/planted.ts", imports: "../pipeline/generate" },
       "validate-imports-model": { file: "src/validate/planted.ts", imports: "../compile/dashboard" },
       "lint-imports-model": { file: "src/lint/planted.ts", imports: "../kit/promql" },
+      "verify-imports-lint-grafana-model": { file: "src/verify/planted.ts", imports: "../compile/dashboard" },
       "src-never-imports-definitions": { file: "src/pipeline/planted.ts", imports: "../../dashboards/index" },
       "scripts-never-import-test": { file: "scripts/planted.ts", imports: "../test/push/grafana-double" },
       "definitions-import-kit-and-model": { file: "dashboards/planted.ts", imports: "../src/compile/dashboard" },

@@ -112,7 +112,8 @@ describe("determinism and freshness", () => {
 
 describe("bad definitions fail the build, name what is wrong and write nothing", () => {
   const withDashboards = (dashboards: DashboardDef[]): BuildInput => ({ ...platformInput, dashboards });
-  const somePanel = (overrides: Partial<PanelDef> = {}): PanelDef =>
+  // Loosely typed on purpose: these panels are what the type checker would refuse.
+  const somePanel = (overrides: { readonly [K in keyof PanelDef]?: unknown } = {}): PanelDef =>
     ({
       ...timeSeries({
         title: "Brokers",
@@ -155,6 +156,15 @@ describe("bad definitions fail the build, name what is wrong and write nothing",
     await expectFailure(withDashboards([board("nounit", [somePanel({ unit: "" })])]), /out\/dashboards\/nounit\.json: Board nounit › Brokers: panel-units: timeseries panel has no unit/);
   });
 
+  it("a unit Grafana does not know, on the panel or a query", async () => {
+    const query = { expr: "kafka_brokers", legendLabels: [], instant: false, format: "time_series", reads: [], unit: "msg/s" };
+    await expectFailure(
+      withDashboards([board("badunit", [somePanel({ unit: "events/sec" }), somePanel({ title: "B", targets: [query] })])]),
+      /out\/dashboards\/badunit\.json: Board badunit › Brokers: panel-unit-known: unit "events\/sec" is not a Grafana unit id/,
+      /out\/dashboards\/badunit\.json: Board badunit › B: panel-unit-known: override byFrameRefID "A": unit "msg\/s" is not a Grafana unit id/,
+    );
+  });
+
   it("overlapping panels", async () => {
     const a = somePanel({ title: "A", gridPos: { x: 0, y: 0, w: 12, h: 8 } });
     const b = somePanel({ title: "B", gridPos: { x: 6, y: 4, w: 12, h: 8 } });
@@ -162,7 +172,7 @@ describe("bad definitions fail the build, name what is wrong and write nothing",
   });
 
   it("empty query", async () => {
-    const empty = somePanel({ targets: [{ expr: " ", legendLabels: [], instant: false, format: "time_series" }] });
+    const empty = somePanel({ targets: [{ expr: " ", legendLabels: [], instant: false, format: "time_series", reads: [] }] });
     await expectFailure(withDashboards([board("empty", [empty])]), /out\/dashboards\/empty\.json: Board empty › Brokers › A: panel-no-targets: target has no expr/);
   });
 
@@ -207,7 +217,7 @@ describe("bad definitions fail the build, name what is wrong and write nothing",
       title: "Lag",
       description: "Lag.",
       unit: "short",
-      targets: [{ expr: 'sum(kafka_consumergroup_lag{topic=~"$topic"})', legendLabels: [], instant: false, format: "time_series" }],
+      targets: [{ expr: 'sum(kafka_consumergroup_lag{topic=~"$topic"})', legendLabels: [], instant: false, format: "time_series", reads: [] }],
     });
     await expectFailure(withDashboards([board("novar", [panel])]), /out\/dashboards\/novar\.json: Board novar › Lag › A: panel-variables: query uses \$topic, which the dashboard does not define/);
   });
@@ -258,6 +268,11 @@ describe("generated documentation", () => {
     await run("npx", ["tsx", "scripts/generate-schema.ts", "--out-dir", tmp], { cwd: repo });
     const fresh = await Promise.all(["dashboard.schema.json", "dashboard.validate.js"].map((f) => readFile(join(tmp, f), "utf8")));
     expect(fresh).toEqual(committed);
+  }, 60_000);
+
+  it("src/model/grafana-units.ts matches @grafana/data's getValueFormats() (run `npm run generate:units`)", async () => {
+    await run("npx", ["tsx", "scripts/generate-units.ts", "--out", join(tmp, "grafana-units.ts")], { cwd: repo });
+    expect(await readFile(join(tmp, "grafana-units.ts"), "utf8")).toBe(await readFile(join(repo, "src/model/grafana-units.ts"), "utf8"));
   }, 60_000);
 
   it("schema/operator.validate.js and prometheusrule.validate.js match fresh bundles from @kubernetes-models (run `npm run generate:schema`)", async () => {

@@ -3,21 +3,18 @@
 // out/prometheus/*.yaml runs through the HTTP API. Needs Debian's `prometheus` package; when it
 // is missing the test fails with the install command.
 
-import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { allMetrics } from "../../catalogue/metrics";
 import { seriesNames } from "../../src/model/metric";
 import { readRuleGroups } from "../../src/lint/rules-file";
-import { generateOpenMetrics } from "../support/synthetic/openmetrics";
+import { startSyntheticPrometheus, syntheticWindow } from "../support/synthetic/prometheus";
 import { panelTargets, type PanelTarget } from "../support/synthetic/queries";
-import { instantQuery, requireTool, runPromtool, startPrometheus, type RunningPrometheus } from "../support/prometheus";
+import { instantQuery, type RunningPrometheus } from "../support/prometheus";
 
-const STEP = 30;
-const WINDOW = 70 * 60;
-// Whole minutes, a little in the past, so the data ends before "now" and the head stays empty.
-const END = Math.floor(Date.now() / 60_000) * 60 - 120;
-const START = END - WINDOW;
+const WINDOW = syntheticWindow();
+const END = WINDOW.end;
 
 const OUT = join(import.meta.dirname, "../../out");
 const FIXTURES = join(import.meta.dirname, "fixtures");
@@ -63,17 +60,7 @@ async function checkTargets(targets: readonly PanelTarget[]): Promise<string[]> 
 describe("queries on a real Prometheus", () => {
   beforeAll(async () => {
     try {
-      requireTool("promtool");
-      requireTool("prometheus");
-      prometheus = await startPrometheus({
-        prepare: (dataDir) => {
-          const data = generateOpenMetrics(allMetrics, { start: START, end: END, step: STEP });
-          seriesCount = data.seriesCount;
-          const file = join(dataDir, "..", "synthetic.om.txt");
-          writeFileSync(file, data.text);
-          runPromtool(["tsdb", "create-blocks-from", "openmetrics", "--quiet", file, dataDir]);
-        },
-      });
+      ({ prometheus, seriesCount } = await startSyntheticPrometheus(allMetrics, WINDOW));
     } catch (e) {
       // Kept for every test to throw: a missing Prometheus must fail the tests, not skip them.
       setupError = e as Error;

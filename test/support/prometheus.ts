@@ -62,6 +62,8 @@ export interface StartOptions {
   /** Fills the fresh data directory before the server starts (e.g. promtool backfill). */
   readonly prepare?: (dataDir: string) => void | Promise<void>;
   readonly readyTimeoutMs?: number;
+  /** prometheus.yml (relative paths such as rule_files resolve next to it, beside the data dir). */
+  readonly config?: string;
 }
 
 /** Starts Prometheus on 127.0.0.1, a free port and a temporary directory. */
@@ -86,7 +88,7 @@ export async function startPrometheus(options: StartOptions = {}): Promise<Runni
   try {
     await options.prepare?.(dataDir);
     const config = join(dir, "prometheus.yml");
-    writeFileSync(config, "global:\n  scrape_interval: 30s\n  evaluation_interval: 30s\n");
+    writeFileSync(config, options.config ?? "global:\n  scrape_interval: 30s\n  evaluation_interval: 30s\n");
     const port = await freePort();
     child = spawn(
       binary,
@@ -147,4 +149,21 @@ export async function instantQuery(url: string, query: string, time: number): Pr
 export function prometheusVersion(): string {
   const r = spawnSync(requireTool("prometheus"), ["--version"], { encoding: "utf8" });
   return `${r.stdout}${r.stderr}`.split("\n")[0] ?? "";
+}
+
+/** What /api/v1/query and /api/v1/query_range answer under `data`. */
+export interface PromData {
+  readonly resultType: "matrix" | "vector" | "scalar" | "string";
+  readonly result: unknown;
+}
+
+export type QueryWindow = { readonly time: number } | { readonly start: number; readonly end: number; readonly step: number };
+
+/** An instant (`time`) or range (`start`, `end`, `step`) query; the raw `data` of the answer. */
+export async function queryData(url: string, query: string, window: QueryWindow): Promise<{ ok: true; data: PromData } | { ok: false; error: string }> {
+  const range = "step" in window;
+  const params: Record<string, string> = range ? { query, start: String(window.start), end: String(window.end), step: String(window.step) } : { query, time: String(window.time) };
+  const response = await fetch(`${url}/api/v1/${range ? "query_range" : "query"}`, { method: "POST", body: new URLSearchParams(params) });
+  const json = (await response.json()) as { status: string; error?: string; data?: PromData };
+  return json.status === "success" && json.data ? { ok: true, data: json.data } : { ok: false, error: json.error ?? `HTTP ${response.status}` };
 }

@@ -28,6 +28,7 @@ import { panelNoTargets } from "./dashboard/panel-no-targets";
 import { panelOverlap } from "./dashboard/panel-overlap";
 import { panelTitleDescription } from "./dashboard/panel-title-description";
 import { panelUnits } from "./dashboard/panel-units";
+import { panelUnitKnown } from "./dashboard/panel-unit-known";
 import { panelVariables } from "./dashboard/panel-variables";
 import { templateDatasource } from "./dashboard/template-datasource";
 import { templateOnTimeChangeReload } from "./dashboard/template-on-time-change-reload";
@@ -73,6 +74,7 @@ export const REGISTRY: readonly LintRule[] = [
   panelOverlap,
   panelTitleDescription,
   panelUnits,
+  panelUnitKnown,
   panelVariables,
   templateDatasource,
   templateOnTimeChangeReload,

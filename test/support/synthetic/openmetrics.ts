@@ -20,9 +20,10 @@ export interface SyntheticData {
   readonly sampleCount: number;
 }
 
-/** Bucket bounds by unit, in the metric's own unit. */
-function bucketsFor(unit: string): number[] {
-  if (unit === "s") return [0.005, 0.01, 0.05, 0.1, 0.5, 1, 2.5, 5, 10];
+/** The buckets the catalogue declares for the metric, else typical ones for its unit. */
+function bucketsFor(metric: AnyMetric): readonly number[] {
+  if (metric.buckets) return metric.buckets;
+  if (metric.unit === "s") return [0.005, 0.01, 0.05, 0.1, 0.5, 1, 2.5, 5, 10];
   return [5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000];
 }
 
@@ -107,7 +108,7 @@ function histogramSeries(
   step: number,
   emit: (name: string, labels: Readonly<Record<string, string>>, values: readonly number[]) => void,
 ): void {
-  const bounds = bucketsFor(metric.unit);
+  const bounds = bucketsFor(metric);
   const median = bounds[Math.floor(bounds.length / 2)]! * (0.3 + noise(seed, 5));
   const fractions = cdf(bounds, median);
   const perSecond = 0.5 + 10 * noise(seed, 6);

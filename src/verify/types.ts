@@ -1,0 +1,73 @@
+// What verify reads (dashboards, rules, the catalogue as the script passes it in) and what it
+// reports: one Result per panel target and per rule, the JSON shape of `--format json`.
+
+import type { AnyMetric } from "../model/metric";
+import type { Reason } from "../model/verify";
+
+export type { AllowEmpty, Reason, VerifyConfig } from "../model/verify";
+
+export type Status = "ok" | "empty" | "error";
+
+export interface Result {
+  readonly kind: "panel" | "rule";
+  /** Dashboard uid (panels); null for rules. */
+  readonly dashboard: string | null;
+  /** Panel title (panels); null for rules. */
+  readonly panel: string | null;
+  readonly refId: string | null;
+  /** Alert or record name (rules); null for panels. */
+  readonly rule: string | null;
+  /** Rule group (rules); null for panels. */
+  readonly group: string | null;
+  readonly status: Status;
+  /** Series the query returns: the range query for time series targets, else the instant one. */
+  readonly series: number;
+  readonly reason: Reason | null;
+  /** What was found, in a sentence. */
+  readonly detail: string | null;
+  /** What to do about it. */
+  readonly hint: string | null;
+  /** Empty, but listed in --allow-empty / verify.allowEmpty: does not fail the run. */
+  readonly allowed: boolean;
+  /** Alerts only: firing or pending now, else inactive; null when unknown or a recording rule. */
+  readonly alertState: "firing" | "pending" | "inactive" | null;
+  /** The query as sent, variables substituted. */
+  readonly query: string;
+}
+
+export interface PanelTarget {
+  readonly dashboard: string;
+  readonly dashboardTitle: string;
+  readonly panel: string;
+  readonly panelId: string;
+  readonly refId: string;
+  readonly expr: string;
+  /** Grafana runs an instant query only (tables, instant stats). */
+  readonly instantOnly: boolean;
+  readonly legendLabels: readonly string[];
+}
+
+export interface RuleDef {
+  readonly group: string;
+  readonly file: string;
+  readonly name: string;
+  readonly kind: "alert" | "record";
+  readonly expr: string;
+}
+
+export interface RuleGroupDef {
+  readonly name: string;
+  readonly file: string;
+  readonly rules: readonly RuleDef[];
+}
+
+/** The catalogue, as verify needs it (scripts/verify.ts passes catalogue/metrics.ts in). */
+export type Catalogue = readonly AnyMetric[];
+
+export type DriftKind = "label-undeclared" | "label-unseen" | "value-outside-catalogue" | "type-mismatch";
+
+export interface Drift {
+  readonly metric: string;
+  readonly kind: DriftKind;
+  readonly detail: string;
+}
