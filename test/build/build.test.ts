@@ -195,7 +195,7 @@ describe("bad definitions fail the build, name what is wrong and write nothing",
 
   it("a histogram_quantile φ outside [0, 1]", async () => {
     const expr = "histogram_quantile(99, sum by (le) (rate(kong_request_latency_ms_bucket[$__rate_interval])))";
-    const panel = somePanel({ targets: [{ expr, legendLabels: [], instant: false, format: "time_series" }] });
+    const panel = somePanel({ targets: [{ expr, legendLabels: [], instant: false, format: "time_series", reads: [] }] });
     await expectFailure(withDashboards([board("phi", [panel])]), /Board phi › Brokers › A: histogram-quantile-phi: histogram_quantile φ 99 is outside \[0, 1\]/);
   });
 
