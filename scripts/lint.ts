@@ -16,9 +16,10 @@ import {
   loadConfig,
   NoOutputError,
   parseTypeMetadata,
+  isProfile,
   PROFILES,
   summarize,
-  type Profile,
+  type MetadataType,
 } from "../src/lint/index";
 import { formatInputError, EXIT_USAGE } from "../src/lint/report";
 import { parseDuration } from "../src/lint/duration";
@@ -63,8 +64,8 @@ async function main(): Promise<number> {
   if (values.format !== "text" && values.format !== "json") fail(`--format must be text or json, got ${values.format}`);
 
   const profile = values.profile;
-  if (profile !== undefined && !PROFILES.includes(profile as Profile)) fail(`--profile must be one of ${PROFILES.join(", ")}, got ${profile}`);
-  const metadata = new Map();
+  if (profile !== undefined && !isProfile(profile)) fail(`--profile must be one of ${PROFILES.join(", ")}, got ${profile}`);
+  const metadata = new Map<string, MetadataType>();
   for (const file of values.metadata) {
     let text: string;
     try {
@@ -111,7 +112,7 @@ async function main(): Promise<number> {
     root,
     config,
     options: defaultOptions(platformCatalogue, { scrapeIntervalMs, metadata }),
-    ...(profile ? { profile: profile as Profile } : {}),
+    ...(profile ? { profile } : {}),
   });
   if (values.format === "json") process.stdout.write(`${formatJson(result)}\n`);
   else {

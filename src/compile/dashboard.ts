@@ -165,7 +165,7 @@ function overrideMatcher(panel: PanelDef, index: number): sdk.MatcherConfig {
  * The panel's description, plus a note for every metric it reads that nothing emits yet
  * (derived from the catalogue's `pending`, so no panel can forget to say it).
  */
-export function describe(panel: PanelDef): string {
+function panelDescription(panel: PanelDef): string {
   const pending = [...new Set(panel.targets.flatMap((t) => t.reads))].filter((m) => m.source.pending);
   const notes = pending.map((m) => `No data yet: nothing emits ${m.name} until ${m.source.pending}.`);
   return [panel.description, ...notes].join(" ");
@@ -175,7 +175,7 @@ function panelBuilder(panel: PlacedPanel, gridPos: GridPos): cog.Builder<sdk.Pan
   const b = kindBuilder(panel);
   b.id(panel.id)
     .title(panel.title)
-    .description(describe(panel))
+    .description(panelDescription(panel))
     .datasource(datasource)
     .gridPos(gridPos)
     .targets(panel.targets.map(targetBuilder));

@@ -91,7 +91,8 @@ export function lintFiles(input: RunInput): RunResult {
       continue;
     }
     read.add(abs);
-    const base = { path: abs, display, profile: input.profile ?? (isOwn(abs) ? "own" : "foreign") } as const;
+    const profile: Profile = input.profile ?? (isOwn(abs) ? "own" : "foreign");
+    const base = { path: abs, display, profile };
     if (/\.json$/i.test(abs)) {
       try {
         loaded.push({ ...base, dashboard: JSON.parse(text) as unknown });

@@ -2,8 +2,8 @@
 
 export { lintQuery, type QueryInput, type QueryResult } from "./promql/lint";
 export { REGISTRY } from "./rules/index";
-export { parseTypeMetadata } from "./metadata";
-export { PROFILES, type LintRule, type Profile } from "./rule";
+export { parseTypeMetadata, type MetadataType } from "./metadata";
+export { isProfile, PROFILES, type LintRule, type Profile } from "./rule";
 export { substituteVariables, type DashboardVariable } from "./promql/variables";
 export { lintDashboard, collectPanels, dashboardVariables } from "./dashboard";
 export { lintRuleGroups, readRuleGroups } from "./rules-file";

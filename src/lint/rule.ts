@@ -46,6 +46,7 @@ export interface QueryContext {
 
 export type Profile = "own" | "foreign" | "strict";
 export const PROFILES: readonly Profile[] = ["own", "foreign", "strict"];
+export const isProfile = (s: string): s is Profile => (PROFILES as readonly string[]).includes(s);
 /** What a rule reports at in a profile; "off" does not run it. */
 export type Level = Severity | "off";
 

@@ -13,9 +13,16 @@ export interface RawFinding {
 
 export type Emit = (rule: LintRule, message: string) => void;
 
-/** The rules of one scope that are on in a profile. */
-export function rulesOf<S extends Scope>(rules: readonly LintRule[], scope: S, profile: Profile): Extract<LintRule, { scope: S }>[] {
-  return rules.filter((r): r is Extract<LintRule, { scope: S }> => r.scope === scope && r.severity[profile] !== "off");
+const selections = new WeakMap<readonly LintRule[], Map<string, readonly LintRule[]>>();
+
+/** The rules of one scope that are on in a profile (computed once per rule list). */
+export function rulesOf<S extends Scope>(rules: readonly LintRule[], scope: S, profile: Profile): readonly Extract<LintRule, { scope: S }>[] {
+  const cache = selections.get(rules) ?? new Map<string, readonly LintRule[]>();
+  selections.set(rules, cache);
+  const key = `${scope} ${profile}`;
+  const hit = cache.get(key) ?? rules.filter((r) => r.scope === scope && r.severity[profile] !== "off");
+  cache.set(key, hit);
+  return hit.filter((r): r is Extract<LintRule, { scope: S }> => r.scope === scope);
 }
 
 /** Runs one check; if it throws, reports `internal` naming the rule. */

@@ -12,6 +12,7 @@ import { dashboards } from "../../dashboards";
 import { tableValueColumn } from "../../src/compile/dashboard";
 import type { PanelDef } from "../../src/kit/panel";
 import { dashboardVariables } from "../../src/lint/dashboard";
+import { grafanaData } from "../../scripts/grafana-data";
 import { grafanaFrames, type FrameQuery } from "../support/grafana-frames";
 import { judgePanel, nodeGraphEdges, panelData, type PanelJson, type QueryExpectation } from "../support/grafana-panels";
 import { queryData, type PromData, type RunningPrometheus } from "../support/prometheus";
@@ -129,6 +130,26 @@ describe("Grafana's data library judges every panel", () => {
     expect(id).toEqual(source!.map((s, i) => `${s} -> ${target![i]}`));
   });
 
+  it("a namespace without traffic reads green 0s on mTLS Status, not No data", async () => {
+    const { dashboard, panel } = panels.find((p) => p.name === "service-mesh › mTLS Status")!;
+    const quiet = { ...panel, targets: panel.targets.map((t) => ({ ...t, expr: t.expr.replaceAll("$namespace", "no-such-namespace") })) };
+    const data = await panelData(quiet, grafanaFrames(await answers(dashboard, quiet)));
+    const gd = grafanaData();
+    const values = gd.getFieldDisplayValues({
+      data,
+      reduceOptions: panel.options!.reduceOptions!,
+      fieldConfig: panel.fieldConfig!,
+      replaceVariables: (s) => s,
+      theme: gd.createTheme(),
+    });
+    const green = gd.createTheme().visualization.getColorByName("green");
+    expect(values.map((v) => [v.display.title, v.display.numeric])).toEqual([
+      ["mTLS services", 0],
+      ["plaintext services", 0],
+    ]);
+    expect(values.find((v) => v.display.title === "plaintext services")?.display.color).toBe(green);
+  });
+
   it("shows top consumers without the requests that have none (consumer=\"\")", async () => {
     const raw = answersByPanel.get("api-gateway › Top Consumers by Request Count");
     expect(raw).toBeDefined();
@@ -180,7 +201,7 @@ describe("Grafana's data library judges every panel", () => {
     });
 
     it("a legend naming a label the query dropped", async () => {
-      const { json, expected, dashboard, panel, name } = find("events › Event Production Rate by Topic");
+      const { json, expected, dashboard, panel } = find("events › Event Production Rate by Topic");
       const broken = { ...json, targets: json.targets.map((t) => ({ ...t, legendFormat: "{{ partition }}" })) };
       // The frames come from the data source, which renders the legend: rebuild them with it.
       const frames = grafanaFrames(await answers(dashboard, { ...panel, targets: broken.targets }));

@@ -72,6 +72,7 @@ describe("npm run lint", () => {
     expect(json.summary.errors).toBe(json.findings.filter((f) => f.severity === "error").length);
     expect(json.findings.map((f) => f.rule)).toEqual(expect.arrayContaining(["gauge-not-rated", "alert-always-firing"]));
     expect(json.findings[0]!.location).toEqual(["kong", "KongDatastoreUnreachable"]);
+    expect(new Set(json.findings.map((f) => (f as { class?: string }).class))).toEqual(new Set(["correctness"]));
     expect(r.code).toBe(1);
   });
 
@@ -85,6 +86,12 @@ describe("npm run lint", () => {
     const missing = run(["clean.yaml", "missing.yaml"]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain("missing.yaml: cannot lint: no such file");
+  });
+
+  it("exits 2 on an unknown profile", () => {
+    const r = run(["--profile", "lenient", "clean.yaml"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("--profile must be one of own, foreign, strict");
   });
 
   it("exits 2 on bad usage and when out/ is missing", () => {

@@ -2,6 +2,7 @@
 
 import { describe, expect, it } from "vitest";
 import { lintQuery } from "../../src/lint/promql/lint";
+import { parseTypeMetadata } from "../../src/lint/metadata";
 import { defaultOptions } from "../../src/lint/options";
 import type { QueryInput } from "../../src/lint/promql/lint";
 import { allMetrics } from "../../catalogue/metrics";
@@ -128,5 +129,23 @@ describe("PromQL rules", () => {
     const q =
       'sum by (destination_service_name) (rate(istio_requests_total{reporter="destination", response_code=~"5.."}[$__rate_interval])) / sum by (destination_service_name) (rate(istio_requests_total{reporter="destination"}[$__rate_interval]))';
     expect(lintQuery(q, dash, options).findings).toEqual([]);
+  });
+});
+
+describe("counter typing from # TYPE metadata", () => {
+  const metadata = parseTypeMetadata("# HELP a\n# TYPE workload_manager_active_proxy_count counter\n# TYPE my_queue_total gauge\n# TYPE rpc_duration_seconds histogram\n");
+  const withMetadata = defaultOptions(allMetrics, { metadata });
+  const ids = (q: string, o = options) => lintQuery(q, external, o).findings.map((f) => f.rule.id);
+
+  it("a name alone is not proof: _count is unknown without metadata, a counter with it", () => {
+    expect(ids("workload_manager_active_proxy_count > 0")).not.toContain("counter-rated");
+    expect(ids("workload_manager_active_proxy_count > 0", withMetadata)).toContain("counter-rated");
+  });
+
+  it("metadata overrides the _total convention, and covers a histogram's series", () => {
+    expect(ids("my_queue_total > 0")).toContain("counter-rated");
+    expect(ids("my_queue_total > 0", withMetadata)).not.toContain("counter-rated");
+    expect(ids("rate(my_queue_total[5m])", withMetadata)).toContain("gauge-not-rated");
+    expect(ids("rpc_duration_seconds_count > 0", withMetadata)).toContain("counter-rated");
   });
 });

@@ -174,7 +174,11 @@ class Builder {
       this.truncated = true;
       return this.unknown(node.from, node.to);
     }
-    const expr = this.make(node, depth + 1);
+    return this.register(this.make(node, depth + 1));
+  }
+
+  /** Adds a finished node to the flat list and makes it its children's parent. */
+  private register(expr: Expr): Expr {
     this.nodes.push(expr);
     for (const c of children(expr)) c.parent = expr;
     return expr;
@@ -191,16 +195,8 @@ class Builder {
       this.truncated = true;
       return this.unknown(node?.from ?? from, node?.to ?? from);
     }
-    if (node && (node.name === "BinaryExpr" || node.name === "UnaryExpr")) {
-      const expr = this.make(node, depth + 1, pending);
-      this.nodes.push(expr);
-      for (const c of children(expr)) c.parent = expr;
-      return expr;
-    }
-    const modified = this.modified(this.sub(node, depth, from), { ...pending, from: node?.from ?? from });
-    this.nodes.push(modified);
-    for (const c of children(modified)) c.parent = modified;
-    return modified;
+    if (node && (node.name === "BinaryExpr" || node.name === "UnaryExpr")) return this.register(this.make(node, depth + 1, pending));
+    return this.register(this.modified(this.sub(node, depth, from), { ...pending, from: node?.from ?? from }));
   }
 
   private modified(inner: Expr, m: Modifier): Expr {

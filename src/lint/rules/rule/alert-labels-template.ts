@@ -19,8 +19,9 @@ export const alertLabelsTemplate: RuleRule = {
     const produced = new Set([...available, ...Object.keys(ctx.labels), "alertname"]);
     for (const [k, v] of Object.entries({ ...ctx.labels, ...ctx.annotations })) {
       if (typeof v !== "string") continue;
-      for (const m of v.matchAll(/(?:\$labels|\.Labels)\.([a-zA-Z_][a-zA-Z0-9_]*)/g))
-        if (!produced.has(m[1]!)) report(`${k} uses $labels.${m[1]}, which the expression cannot produce (it keeps ${[...available].join(", ") || "no labels"})`);
+      const named = new Set([...v.matchAll(/(?:\$labels|\.Labels)\.([a-zA-Z_][a-zA-Z0-9_]*)/g)].map((m) => m[1]!));
+      for (const label of named)
+        if (!produced.has(label)) report(`${k} uses $labels.${label}, which the expression cannot produce (it keeps ${[...available].join(", ") || "no labels"})`);
     }
   },
 };
