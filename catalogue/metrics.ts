@@ -142,10 +142,11 @@ export function upstreamNamespace(namespace: LabelMatch): LabelMatch {
   return matches(`outbound\\|[^|]*\\|[^|]*\\|[^.|]+\\.(${pattern})\\..+`);
 }
 
+/** The ingress gateway (in istio-system) calls ingestion-api; ingestion-api calls query-api. */
 const envoyExamples = {
   cluster_name: ["outbound|8080||ingestion-api.carbon.svc.cluster.local", "outbound|8080||query-api.carbon.svc.cluster.local"],
-  namespace: ["carbon"],
-  pod: ["ingestion-api-v1-7d9f8-x2x9k", "query-api-v1-5c8b7-q4w7p"],
+  namespace: ["istio-system", "carbon"],
+  pod: ["istio-ingressgateway-6d8f9-abcde", "ingestion-api-v1-7d9f8-x2x9k"],
 } as const;
 
 const kongRouteLabels = ["service", "route", "workspace"] as const;

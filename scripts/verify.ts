@@ -5,9 +5,10 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { verify as verifyConfig } from "../build.config";
-import { platformCatalogue } from "./platform";
+// The catalogue alone: scripts/platform.ts would also load every dashboard and alert definition.
+import { allMetrics as platformCatalogue } from "../catalogue/metrics";
 import { parseDuration } from "../src/model/duration";
-import { loadConfig } from "../src/lint/config";
+import { ConfigError, loadConfig } from "../src/lint/config";
 import { ConnectionError, PrometheusClient, UsageError, type PrometheusAuth, type TlsFiles } from "../src/verify/client";
 import { InputError, readOut } from "../src/verify/inputs";
 import { formatJson, formatText } from "../src/verify/report";
@@ -173,7 +174,7 @@ async function main(): Promise<number> {
     return exitCodeOf(report);
   } catch (e) {
     if (e instanceof Usage || e instanceof UsageError) return fail(`${e.message}\n${USAGE}`);
-    if (e instanceof InputError) return fail(e.message);
+    if (e instanceof InputError || e instanceof ConfigError) return fail(e.message);
     if (e instanceof ConnectionError) return fail(e.message);
     throw redactor.redactError(e);
   } finally {

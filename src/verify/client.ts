@@ -43,6 +43,8 @@ export class QueryError extends Error {
   constructor(
     message: string,
     readonly status?: number,
+    /** 429/5xx: the server was busy, worth another try. */
+    readonly retryable = false,
   ) {
     super(message);
   }
@@ -60,6 +62,8 @@ export interface QueryResult {
   readonly values: readonly number[];
 }
 
+/** Retries after the first attempt, for 429 and 5xx answers. */
+const RETRIES = 2;
 const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
 /** Header names whose values are credentials and must never be printed. */
 const SECRET_HEADER = /auth|token|key|secret|cookie|password/i;
@@ -136,6 +140,18 @@ export class PrometheusClient {
 
   /** GET or POST (form) an API path; returns `data` of a `status: success` answer. */
   async api(path: string, params: URLSearchParams, method: "GET" | "POST" = "GET"): Promise<unknown> {
+    // Busy Thanos/Mimir frontends shed load with 429/5xx: a short, bounded retry.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.once(path, params, method);
+      } catch (e) {
+        if (!(e instanceof QueryError && e.retryable) || attempt === RETRIES + 1) throw e;
+        await new Promise((r) => setTimeout(r, 250 * 2 ** (attempt - 1)));
+      }
+    }
+  }
+
+  private async once(path: string, params: URLSearchParams, method: "GET" | "POST"): Promise<unknown> {
     this.requests++;
     const options = {
       method,
@@ -151,7 +167,7 @@ export class PrometheusClient {
       status = response.statusCode;
       text = await response.body.text();
     } catch (error) {
-      if (error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError" || /timeout/i.test(error.name)))
+      if (error instanceof Error && /timeout|abort/i.test(error.name))
         throw new QueryError(this.redactor.redact(`${path}: no answer within ${this.timeoutMs / 1000}s`));
       throw new ConnectionError(this.redactor.redact(`cannot reach ${this.url.origin}${path}: ${networkDetail(error)}`));
     }
@@ -165,12 +181,14 @@ export class PrometheusClient {
       throw new ConnectionError(this.redactor.redact(`${path}: ${status === 401 ? "authentication required or rejected (401)" : "permission denied (403)"}: check PROMETHEUS_TOKEN / PROMETHEUS_USER and --header`));
     if (status >= 300 && status < 400)
       throw new ConnectionError(`${path}: redirected (${status}); use the final address as the Prometheus URL`);
+    const retryable = status === 429 || status >= 500;
     if (!isRecord(body) || (body.status !== "success" && body.status !== "error")) {
       const snippet = text.replace(/\s+/g, " ").slice(0, 120);
       const message = this.redactor.redact(`${path}: HTTP ${status}, not a Prometheus API answer: ${snippet}`);
-      throw status === 404 ? new QueryError(message, status) : new ConnectionError(message);
+      // A 404 is an endpoint this server lacks; a 2xx/4xx page (a login form) means the URL is wrong.
+      throw status === 404 || retryable ? new QueryError(message, status, retryable) : new ConnectionError(message);
     }
-    if (body.status === "error") throw new QueryError(this.redactor.redact(`${String(body.errorType ?? "error")}: ${String(body.error ?? `HTTP ${status}`)}`), status);
+    if (body.status === "error") throw new QueryError(this.redactor.redact(`${String(body.errorType ?? "error")}: ${String(body.error ?? `HTTP ${status}`)}`), status, retryable);
     return body.data;
   }
 
@@ -178,7 +196,7 @@ export class PrometheusClient {
     const data = await this.api(path, params, "POST");
     if (!isRecord(data) || typeof data.resultType !== "string") throw new QueryError(`${path}: answer without resultType`);
     const raw = Array.isArray(data.result) ? data.result : [];
-    if (data.resultType === "scalar" || data.resultType === "string") return { resultType: data.resultType, series: [{ metric: {} }], values: [Number((data.result as unknown[])[1])] };
+    if (data.resultType === "scalar" || data.resultType === "string") return { resultType: data.resultType, series: [{ metric: {} }], values: [Number(raw[1])] };
     const series: Sample[] = [];
     const values: number[] = [];
     for (const item of raw) {

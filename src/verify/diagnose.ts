@@ -88,13 +88,12 @@ function ancestors(node: Expr): Expr[] {
 }
 
 /** Selectors of a query, except those inside absent()/absent_over_time() (empty is their healthy answer). */
-export function selectorsOf(query: string): { uses: SelectorUse[]; filters: boolean; parsed: boolean } {
+export function selectorsOf(query: string): { uses: SelectorUse[]; filters: boolean } {
   const parsed = parsePromQL(query, { selectorLabels: () => null, durations: new Map() });
   const uses: SelectorUse[] = [];
   let filters = false;
   for (const node of parsed.nodes) {
     if (node.kind === "binary" && ((COMPARISONS.has(node.op) && !node.bool) || node.op === "and" || node.op === "unless")) filters = true;
-    if (node.kind === "call" && (node.fn === "topk" || node.fn === "bottomk")) continue;
     if (node.kind !== "selector") continue;
     const up = ancestors(node);
     if (up.some((a) => a.kind === "call" && (a.fn === "absent" || a.fn === "absent_over_time"))) continue;
@@ -106,7 +105,7 @@ export function selectorsOf(query: string): { uses: SelectorUse[]; filters: bool
       needs: fn && TWO_SAMPLES.has(fn) ? 2 : 1,
     });
   }
-  return { uses, filters, parsed: !parsed.hasSyntaxErrors };
+  return { uses, filters };
 }
 
 /** Runs probe queries at one instant over one window, each at most once. */

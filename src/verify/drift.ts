@@ -46,24 +46,34 @@ export interface DriftReport {
 export async function catalogueDrift(client: PrometheusClient, probe: Probe, catalogue: Catalogue): Promise<DriftReport> {
   const perMetric = await Promise.all(
     catalogue.map(async (metric): Promise<Drift[] | undefined> => {
-      const name = seriesNames(metric)[0]!;
-      if ((await probe.present(name)) === 0) return undefined;
-      const findings: Drift[] = [];
-      const seen = (await probe.labelNames(name)).filter((l) => l !== "__name__" && l !== "le");
-      const undeclared = seen.filter((l) => !metric.labels.includes(l) && !TARGET_LABELS.has(l));
-      if (undeclared.length) findings.push({ metric: metric.name, kind: "label-undeclared", detail: `carries ${undeclared.join(", ")}, not declared in the catalogue` });
-      const unseen = metric.labels.filter((l) => !seen.includes(l));
-      if (unseen.length) findings.push({ metric: metric.name, kind: "label-unseen", detail: `never carries declared label(s) ${unseen.join(", ")}` });
-      for (const [label, closed] of Object.entries(metric.values)) {
-        if (!closed?.length || !seen.includes(label)) continue;
-        const outside = (await probe.labelValues(label, name)).filter((v) => !closed.includes(v));
-        if (outside.length) findings.push({ metric: metric.name, kind: "value-outside-catalogue", detail: `${label} takes ${outside.join(", ")}, outside the declared ${closed.join(", ")}` });
+      try {
+        return await metricDrift(client, probe, metric);
+      } catch (e) {
+        if (e instanceof QueryError) return [{ metric: metric.name, kind: "unchecked", detail: e.message }];
+        throw e;
       }
-      const types = await announcedTypes(client, metric);
-      const wrong = types.filter((t) => t !== metric.type);
-      if (wrong.length) findings.push({ metric: metric.name, kind: "type-mismatch", detail: `the exporter announces it as ${wrong.join(", ")}; the catalogue declares a ${metric.type}` });
-      return findings;
     }),
   );
-  return { present: perMetric.filter((f) => f !== undefined).length, total: catalogue.length, findings: perMetric.flatMap((f) => f ?? []) };
+  return { present: perMetric.filter((f) => f !== undefined && !f.some((d) => d.kind === "unchecked")).length, total: catalogue.length, findings: perMetric.flatMap((f) => f ?? []) };
+}
+
+/** Drift of one metric; undefined when the server does not have it. */
+async function metricDrift(client: PrometheusClient, probe: Probe, metric: AnyMetric): Promise<Drift[] | undefined> {
+  const name = seriesNames(metric)[0]!;
+  if ((await probe.present(name)) === 0) return undefined;
+  const findings: Drift[] = [];
+  const seen = (await probe.labelNames(name)).filter((l) => l !== "__name__" && l !== "le");
+  const undeclared = seen.filter((l) => !metric.labels.includes(l) && !TARGET_LABELS.has(l));
+  if (undeclared.length) findings.push({ metric: metric.name, kind: "label-undeclared", detail: `carries ${undeclared.join(", ")}, not declared in the catalogue` });
+  const unseen = metric.labels.filter((l) => !seen.includes(l));
+  if (unseen.length) findings.push({ metric: metric.name, kind: "label-unseen", detail: `never carries declared label(s) ${unseen.join(", ")}` });
+  for (const [label, closed] of Object.entries(metric.values)) {
+    if (!closed?.length || !seen.includes(label)) continue;
+    const outside = (await probe.labelValues(label, name)).filter((v) => !closed.includes(v));
+    if (outside.length) findings.push({ metric: metric.name, kind: "value-outside-catalogue", detail: `${label} takes ${outside.join(", ")}, outside the declared ${closed.join(", ")}` });
+  }
+  const types = await announcedTypes(client, metric);
+  const wrong = types.filter((t) => t !== metric.type);
+  if (wrong.length) findings.push({ metric: metric.name, kind: "type-mismatch", detail: `the exporter announces it as ${wrong.join(", ")}; the catalogue declares a ${metric.type}` });
+  return findings;
 }

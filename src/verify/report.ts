@@ -32,9 +32,7 @@ function table(rows: readonly (readonly string[])[], rightAligned: ReadonlySet<n
 
 function explained(r: Result): string[] {
   if (r.status === "ok" && !r.reason) return [];
-  return [r.detail && `      found: ${r.detail}`, r.hint && `      ${r.allowed ? "allowed" : "do"}:    ${r.allowed ? r.hint.replace(/^allowed empty: /, "") : r.hint}`].filter(
-    (l): l is string => Boolean(l),
-  );
+  return [r.detail && `      found: ${r.detail}`, r.hint && `      do:    ${r.hint}`].filter((l): l is string => Boolean(l));
 }
 
 const statusText = (r: Result): string => (r.status === "empty" && r.allowed ? "empty (allowed)" : r.status);

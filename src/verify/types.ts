@@ -64,7 +64,8 @@ export interface RuleGroupDef {
 /** The catalogue, as verify needs it (scripts/verify.ts passes catalogue/metrics.ts in). */
 export type Catalogue = readonly AnyMetric[];
 
-export type DriftKind = "label-undeclared" | "label-unseen" | "value-outside-catalogue" | "type-mismatch";
+/** "unchecked": a query for the metric failed (its message is the detail). */
+export type DriftKind = "label-undeclared" | "label-unseen" | "value-outside-catalogue" | "type-mismatch" | "unchecked";
 
 export interface Drift {
   readonly metric: string;

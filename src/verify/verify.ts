@@ -129,7 +129,7 @@ export async function verify(options: VerifyOptions): Promise<VerifyReport> {
       if (missing.length === 0) return { ...base, status: "ok", series: shown.series.length, query };
       return { ...base, status: "ok", series: shown.series.length, query, ...legendProblem(missing, query, catalogueIndex) };
     }
-    return { ...base, status: "empty", series: 0, query, ...(await explainEmpty(probe, query)) };
+    return { ...base, status: "empty", series: 0, query, ...(await probing(() => explainEmpty(probe, query))) };
   };
 
   const ruleResult = async (rule: RuleDef): Promise<Result> => {
@@ -148,7 +148,7 @@ export async function verify(options: VerifyOptions): Promise<VerifyReport> {
       return { ...base, alertState, status: "error", series: 0, reason: "query-error", detail, hint: "fix the rule (npm run lint shows where)" };
     }
     if (asLoaded) return { ...base, alertState, status: "error", series, ...asLoaded };
-    const input = await ruleInputProblem(probe, rule.expr, rule.kind);
+    const input = await probing(() => ruleInputProblem(probe, rule.expr, rule.kind));
     if (input) return { ...base, alertState, status: "empty", series, ...input };
     return { ...base, alertState, status: "ok", series };
   };
@@ -166,7 +166,7 @@ export async function verify(options: VerifyOptions): Promise<VerifyReport> {
     entries.forEach((a) => used.add(a));
     const entry = entries.find((a) => !a.when || a.when.some((reason) => reason === r.reason));
     if (r.status !== "empty" || !entry) return r;
-    return { ...r, allowed: true, hint: entry.reason ? `allowed empty: ${entry.reason}` : r.hint };
+    return { ...r, allowed: true, hint: entry.reason ? `allowed: ${entry.reason}` : r.hint };
   });
   return {
     results: final,
@@ -176,6 +176,15 @@ export async function verify(options: VerifyOptions): Promise<VerifyReport> {
     time: now,
     rangeS,
   };
+}
+
+/** A probe that fails (a timeout on a big cluster) leaves the result unexplained, not the run failed. */
+async function probing<T extends Explanation | undefined>(explain: () => Promise<T>): Promise<T | Explanation> {
+  try {
+    return await explain();
+  } catch (e) {
+    return { reason: "no-data", detail: `querying the pieces failed: ${queryFailure(e)}`, hint: "retry with a larger --timeout, or a shorter --range" };
+  }
 }
 
 /** Series exist but lack a label the legend shows (e.g. Kong's consumer without per_consumer). */

@@ -128,6 +128,9 @@ describe("Grafana's data library judges every panel", () => {
     expect(source!.length).toBeGreaterThan(0);
     for (const [i, node] of [...source!, ...target!].entries()) expect(node, `node ${i}`).toMatch(/^[^.]+\.[^.]+$/);
     expect(id).toEqual(source!.map((s, i) => `${s} -> ${target![i]}`));
+    // mainstat carries each edge's requests/s, exactly what Prometheus answered.
+    const answered = (answersByPanel.get(name)![0]!.data.result as { metric: Record<string, string>; value: [number, string] }[]).map((s) => [s.metric.id, Number(s.value[1])]);
+    expect(id!.map((edge, i) => [edge, edges?.field("mainstat")?.values[i]])).toEqual(answered);
   });
 
   it("a namespace without traffic reads green 0s on mTLS Status, not No data", async () => {
@@ -148,6 +151,18 @@ describe("Grafana's data library judges every panel", () => {
       ["plaintext services", 0],
     ]);
     expect(values.find((v) => v.display.title === "plaintext services")?.display.color).toBe(green);
+  });
+
+  it("$namespace on Envoy panels selects upstream services, whichever namespace calls them", async () => {
+    const { dashboard, panel } = panels.find((p) => p.name === "service-mesh › Circuit Breaker Status")!;
+    const carbon = { ...panel, targets: panel.targets.map((t) => ({ ...t, expr: t.expr.replaceAll("$namespace", "carbon") })) };
+    const [table] = await panelData(carbon, grafanaFrames(await answers(dashboard, carbon)));
+    const column = (name: string) => table!.fields.find((f) => f.name === name)?.values ?? [];
+    // The gateway in istio-system calls a carbon service: its breakers count for carbon.
+    expect(new Set(column("namespace"))).toEqual(new Set(["istio-system", "carbon"]));
+    expect(column("cluster_name").every((c) => /\.carbon\.svc\./.test(String(c)))).toBe(true);
+    const none = { ...panel, targets: panel.targets.map((t) => ({ ...t, expr: t.expr.replaceAll("$namespace", "istio-system") })) };
+    expect((await answers(dashboard, none)).flatMap((a) => a.data.result as unknown[])).toEqual([]);
   });
 
   it("shows top consumers without the requests that have none (consumer=\"\")", async () => {

@@ -243,7 +243,7 @@ describe("rules as loaded", () => {
 });
 
 describe("each reason, on purpose-made series", () => {
-  const run = (options: { vars?: Map<string, string[]>; allowEmpty?: { target: string; when?: ("metric-absent" | "filtered")[] }[] } = {}) =>
+  const run = (options: Partial<Parameters<typeof verify>[0]> = {}) =>
     verify({ client, dashboards: [demoDashboard], groups: [], catalogue: [...allMetrics, demoMetric], rangeS: 3600, scrapeIntervalS: STEP, now: END, checkLoadedRules: false, ...options });
   let demo: VerifyReport;
   const panel = (title: string) => demo.results.find((r) => r.panel === title)!;
@@ -272,6 +272,9 @@ describe("each reason, on purpose-made series", () => {
     expect(panel("Outside").hint).toContain("demo reference");
     expect(panel("Sparse").detail).toMatch(/about one every (8|9|10)m\d*s?: a 2m window needs 2$/);
     expect(panel("Legend").detail).toContain("zone");
+    expect(demo.drift.findings.filter((f) => f.metric === demoMetric.name)).toEqual([
+      { metric: demoMetric.name, kind: "value-outside-catalogue", detail: "mode takes eco, turbo, outside the declared fast, slow" },
+    ]);
   });
 
   it("substitutes the All value, or the --var values regex-escaped", async () => {
@@ -280,6 +283,12 @@ describe("each reason, on purpose-made series", () => {
     expect(one.results.find((r) => r.panel === "Variable")).toMatchObject({ status: "ok", series: 1, query: 'sum(rate(verify_demo_requests_total{kind=~"a"}[2m]))' });
     const none = await run({ vars: new Map([["kind", ["c", "d.e"]]]) });
     expect(none.results.find((r) => r.panel === "Variable")).toMatchObject({ status: "empty", reason: "value-no-match", query: 'sum(rate(verify_demo_requests_total{kind=~"(c|d\\\\.e)"}[2m]))' });
+  });
+
+  it("reports progress once per panel target and rule, up to the total", async () => {
+    const calls: [number, number][] = [];
+    await run({ onProgress: (done, total) => calls.push([done, total]) });
+    expect(calls).toEqual(demoDashboard.targets.map((_, i) => [i + 1, demoDashboard.targets.length]));
   });
 
   it("allows an empty panel only for the listed reasons, and names unused entries", () => {
