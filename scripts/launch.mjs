@@ -16,7 +16,7 @@ const cacheDir = join(repoRoot, CACHE_DIR);
 const stateFile = join(cacheDir, "build-state.json");
 
 /** Everything the build's result depends on. */
-const INPUTS = ["package-lock.json", "tsconfig.json", "tsconfig.build.json", "build.config.ts", "catalogue", "dashboards", "alerts", "src", "scripts", "schema"];
+const INPUTS = ["package-lock.json", "tsconfig.json", "tsconfig.build.json", "build.config.ts", "lint.config.yaml", "catalogue", "dashboards", "alerts", "src", "scripts", "schema"];
 
 /** @param {string} dir @returns {string[]} files under dir, sorted, `/`-separated and relative to it */
 function filesUnder(dir) {

@@ -6,16 +6,16 @@
 import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import path from "node:path";
-import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { GrafanaClient } from "../src/grafana/client";
 import { UsageError } from "../src/grafana/errors";
-import type { Auth, HttpOptions } from "../src/grafana/http";
+import { MAX_TIMER_MS, type Auth, type HttpOptions } from "../src/grafana/http";
 import { loadOutputs } from "../src/grafana/manifest";
 import { MANIFEST_FILE } from "../src/model/manifest";
-import { countActions, push, type ItemResult, type Kind, type PushResult } from "../src/grafana/push";
+import { countActions, DEFAULT_DEADLINE_MS, push, type ItemResult, type Kind, type PushResult } from "../src/grafana/push";
 import { Redactor } from "../src/grafana/redact";
 import { recoverOutDir } from "../src/pipeline/write";
+import { escapeControl } from "../src/model/text";
 
 export interface CliIo {
   readonly stdout: (text: string) => void;
@@ -45,13 +45,17 @@ Environment:
 
 Options:
   --dry-run              print the plan with a short diff; write nothing
-  --prune                delete managed dashboards that are no longer defined
+  --prune                delete managed dashboards that are no longer defined (only when
+                         everything else was pushed)
   --alerts               also push Grafana-managed alert rule groups
   -m, --message <text>   version history message (default: the git commit)
   --out <dir>            output folder (default: out)
   --concurrency <n>      parallel requests (default: 8)
   --timeout <seconds>    per-request timeout (default: 30)
   --retry-time <seconds> total time for one request including retries (default: 120)
+  --deadline <seconds>   total time for the whole push (default: 300)
+  --adopt-folders        use an existing folder with the same title but another uid
+                         instead of failing (push never creates such a duplicate)
   --allow-insecure-http  allow plain http to a host other than localhost
   -h, --help             show this help
 
@@ -60,13 +64,28 @@ Exit codes: 0 success, 1 something failed, 2 bad usage.`;
 function positiveNumber(value: string | undefined, flag: string, fallback: number): number {
   if (value === undefined) return fallback;
   const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`${flag} must be a positive number, got "${value}"`);
+  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`${flag} must be a positive number, got "${escapeControl(value)}"`);
   return n;
+}
+
+/** A time in seconds, as ms within Node's timer limit (a larger value would fire at once). */
+function seconds(value: string | undefined, flag: string, fallbackMs: number): number {
+  const ms = positiveNumber(value, flag, fallbackMs / 1000) * 1000;
+  if (ms > MAX_TIMER_MS) throw new UsageError(`${flag} must be at most ${Math.floor(MAX_TIMER_MS / 1000)} seconds (Node's timer limit), got ${value}`);
+  return Math.max(1, Math.round(ms));
+}
+
+/** Only what git needs: children never see GRAFANA_TOKEN or any other credential. */
+export function childEnvironment(env: Readonly<Record<string, string | undefined>>): Record<string, string> {
+  const keep = ["PATH", "HOME", "LANG", "LC_ALL", "TZ", "SYSTEMROOT", "TMPDIR"];
+  return Object.fromEntries(keep.flatMap((k) => (env[k] === undefined ? [] : [[k, env[k]!]])));
 }
 
 function defaultGitCommit(): string | undefined {
   try {
-    return execFileSync("git", ["rev-parse", "--short", "HEAD"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim() || undefined;
+    return (
+      execFileSync("git", ["rev-parse", "--short", "HEAD"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"], env: childEnvironment(process.env) }).trim() || undefined
+    );
   } catch {
     return undefined;
   }
@@ -81,9 +100,10 @@ async function defaultFindStale(outDir: string): Promise<string[]> {
 const LABEL: Record<Kind, string> = { folder: "folder", dashboard: "dashboard", "alert-rule-group": "alert group" };
 
 function formatItem(item: ItemResult, verbose: boolean): string[] {
-  const lines = [`${item.action.padEnd(9)} ${LABEL[item.kind]} ${item.uid}${item.title && item.title !== item.uid ? ` (${item.title})` : ""}`];
-  if (item.error) lines.push(`          ${item.error}`);
-  if (item.note) lines.push(`          note: ${item.note}`);
+  // Titles and server messages come from outside: escaped, they cannot forge lines (or CI annotations).
+  const lines = [`${item.action.padEnd(9)} ${LABEL[item.kind]} ${escapeControl(item.uid)}${item.title && item.title !== item.uid ? ` (${escapeControl(item.title)})` : ""}`];
+  if (item.error) lines.push(`          ${escapeControl(item.error)}`);
+  if (item.note) lines.push(`          note: ${escapeControl(item.note)}`);
   if (verbose) {
     for (const change of item.changes ?? []) lines.push(`          ${change.op === "added" ? "+" : change.op === "removed" ? "-" : "~"} ${change.path}`);
     if (item.moreChanges) lines.push(`          … and ${item.moreChanges} more change(s)`);
@@ -122,6 +142,8 @@ export async function main(argv: readonly string[], env: Readonly<Record<string,
         concurrency: { type: "string" },
         timeout: { type: "string" },
         "retry-time": { type: "string" },
+        deadline: { type: "string" },
+        "adopt-folders": { type: "boolean" },
         "allow-insecure-http": { type: "boolean" },
         help: { type: "boolean", short: "h" },
       },
@@ -137,8 +159,13 @@ export async function main(argv: readonly string[], env: Readonly<Record<string,
 
   let httpOptions: HttpOptions;
   let concurrency: number;
+  let deadlineMs: number;
   try {
     if (!env.GRAFANA_URL) throw new UsageError("GRAFANA_URL is not set");
+    for (const name of ["GRAFANA_TOKEN", "GRAFANA_USER", "GRAFANA_PASSWORD"]) {
+      // A pasted token with a trailing newline can never be sent as a header: say so, without echoing it.
+      if (/[\u0000-\u001f\u007f]/.test(env[name] ?? "")) throw new UsageError(`${name} contains a line break or control character; remove it`);
+    }
     let auth: Auth;
     if (env.GRAFANA_TOKEN) auth = { kind: "token", token: env.GRAFANA_TOKEN };
     else if (env.GRAFANA_USER && env.GRAFANA_PASSWORD) auth = { kind: "basic", user: env.GRAFANA_USER, password: env.GRAFANA_PASSWORD };
@@ -150,15 +177,18 @@ export async function main(argv: readonly string[], env: Readonly<Record<string,
     }
     concurrency = positiveNumber(values.concurrency, "--concurrency", 8);
     if (!Number.isInteger(concurrency)) throw new UsageError("--concurrency must be an integer");
+    deadlineMs = seconds(values.deadline, "--deadline", DEFAULT_DEADLINE_MS);
+    const retryTimeMs = seconds(values["retry-time"], "--retry-time", Math.min(120_000, deadlineMs));
+    if (retryTimeMs > deadlineMs) throw new UsageError(`--retry-time (${retryTimeMs / 1000} s) must not exceed --deadline (${deadlineMs / 1000} s)`);
     httpOptions = {
       baseUrl: env.GRAFANA_URL,
       auth,
       orgId,
       allowInsecureHttp: values["allow-insecure-http"] ?? false,
-      requestTimeoutMs: positiveNumber(values.timeout, "--timeout", 30) * 1000,
+      requestTimeoutMs: seconds(values.timeout, "--timeout", 30_000),
       redactor,
       ...deps.http,
-      retry: { totalTimeMs: positiveNumber(values["retry-time"], "--retry-time", 120) * 1000, ...deps.http?.retry },
+      retry: { totalTimeMs: retryTimeMs, ...deps.http?.retry },
       onRetry: (e) => {
         if (!io.isTTY) out(`retry     ${e.method} ${e.path} (attempt ${e.attempt} failed: ${e.reason})`);
       },
@@ -199,6 +229,8 @@ export async function main(argv: readonly string[], env: Readonly<Record<string,
       dryRun,
       prune: values.prune ?? false,
       alerts: values.alerts ?? false,
+      adoptFolders: values["adopt-folders"] ?? false,
+      deadlineMs,
       message,
       concurrency,
       onItem: (item, done, total) => {
@@ -208,7 +240,7 @@ export async function main(argv: readonly string[], env: Readonly<Record<string,
             io.stdout("\r\x1b[2K");
             for (const line of formatItem(item, dryRun)) out(line);
           }
-          io.stdout(`\r\x1b[2K[${done}/${total}] ${redactor.redact(item.uid)}`);
+          io.stdout(`\r\x1b[2K[${done}/${total}] ${redactor.redact(escapeControl(item.uid))}`);
           progressShown = true;
         } else if (interesting || item.error) {
           for (const line of formatItem(item, dryRun)) out(line);
@@ -216,7 +248,8 @@ export async function main(argv: readonly string[], env: Readonly<Record<string,
       },
     });
     if (progressShown) io.stdout("\r\x1b[2K");
-    if (result.fatal) err(`error: ${result.fatal}`);
+    for (const warning of result.warnings) err(`warning: ${escapeControl(warning)}`);
+    if (result.fatal) err(`error: ${escapeControl(result.fatal)}`);
     const failed = result.items.filter((i) => i.action === "failed");
     if (failed.length) {
       err(`${failed.length} object(s) failed:`);
@@ -226,17 +259,17 @@ export async function main(argv: readonly string[], env: Readonly<Record<string,
     out(summary(result, kinds));
     return result.ok ? 0 : 1;
   } catch (error) {
-    err(`error: ${error instanceof Error ? error.message : String(error)}`);
+    err(`error: ${escapeControl(error instanceof Error ? error.message : String(error))}`);
     return 1;
   }
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
-  const code = await main(process.argv.slice(2), process.env, {
+/** The process's own run (started by push-entry.mjs, which holds the credentials in `env`). */
+export function runCli(env: Readonly<Record<string, string | undefined>>): Promise<number> {
+  return main(process.argv.slice(2), env, {
     stdout: (t) => process.stdout.write(t),
     stderr: (t) => process.stderr.write(t),
     isTTY: Boolean(process.stdout.isTTY),
     cwd: process.cwd(),
   });
-  process.exitCode = code;
 }

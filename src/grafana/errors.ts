@@ -27,9 +27,11 @@ export class GrafanaApiError extends Error {
     /** Whether the HTTP layer may try again (429, 5xx). */
     readonly retryable: boolean,
     readonly retryAfterMs?: number,
+    /** What the server said, already masked and cut (Redactor.snippet); printed when the body has no message. */
+    serverText?: string,
   ) {
     const body = asErrorBody(rawBody);
-    super(describeApiError(method, path, statusCode, body, rawBody));
+    super(describeApiError(method, path, statusCode, body, body.message ?? (serverText || undefined)));
     this.name = "GrafanaApiError";
     this.body = body;
   }
@@ -40,15 +42,35 @@ export class GrafanaApiError extends Error {
   }
 }
 
-/** No usable response: connection refused/reset, DNS, per-request timeout. */
+/** No usable response: connection refused/reset, DNS, TLS, per-request timeout. */
 export class GrafanaNetworkError extends Error {
   constructor(
     readonly method: string,
     readonly path: string,
     detail: string,
+    /** Whether trying again could help (refused, reset, timeout) or not (unknown host, TLS, bad header). */
+    readonly retryable = true,
   ) {
     super(`${method} ${path}: ${detail}`);
     this.name = "GrafanaNetworkError";
+  }
+}
+
+/** A 2xx whose body is not what Grafana sends: a proxy's login page, an empty object, HTML. */
+export class UnexpectedResponseError extends Error {
+  constructor(method: string, path: string, status: number, expected: string, snippet: string) {
+    super(
+      `${method} ${path} answered ${status} but not with ${expected}; is a proxy or login page in front of Grafana? Body: ${snippet ? JSON.stringify(snippet) : "(empty)"}`,
+    );
+    this.name = "UnexpectedResponseError";
+  }
+}
+
+/** The whole push ran out of time (--deadline). */
+export class DeadlineError extends Error {
+  constructor(method: string, path: string, deadlineMs: number) {
+    super(`${method} ${path}: the push deadline of ${deadlineMs / 1000} s was reached`);
+    this.name = "DeadlineError";
   }
 }
 
@@ -66,9 +88,8 @@ export class RetriesExhaustedError extends Error {
 
 const AUTH_HINT = "Create a new service account token (see docs/push.md) and set GRAFANA_TOKEN.";
 
-export function describeApiError(method: string, path: string, statusCode: number, body: ErrorBody, rawBody: unknown): string {
+export function describeApiError(method: string, path: string, statusCode: number, body: ErrorBody, serverSays: string | undefined): string {
   const where = `${method} ${path}`;
-  const serverSays = body.message ?? (typeof rawBody === "string" && rawBody.length > 0 ? rawBody.slice(0, 300) : undefined);
   switch (statusCode) {
     case 401:
       switch (body.messageId) {

@@ -1,9 +1,11 @@
 // fetch + retries + redaction. Every Grafana request goes through HttpClient.request, which
-// retries 429, 5xx and network failures with exponential backoff and jitter (p-retry), honours
-// Retry-After, bounds each attempt and each whole operation in time, and never retries 4xx.
+// retries 429, 5xx and transient network failures with exponential backoff and jitter, honours
+// Retry-After, bounds each attempt, each whole operation and (withDeadline) the whole push in
+// time, and never retries a 4xx or a failure that cannot heal (unknown host, TLS, bad header).
+// The loop is our own rather than p-retry's: p-retry calls its failure hook (where "retry" is
+// reported) even when it then decides not to retry, and checks its time limit only afterwards.
 
-import pRetry, { AbortError } from "p-retry";
-import { GrafanaApiError, GrafanaNetworkError, RetriesExhaustedError, UsageError } from "./errors";
+import { DeadlineError, GrafanaApiError, GrafanaNetworkError, RetriesExhaustedError, UsageError } from "./errors";
 import { Redactor } from "./redact";
 
 export type Auth =
@@ -20,6 +22,9 @@ export interface RetryPolicy {
 }
 
 export const defaultRetryPolicy: RetryPolicy = { retries: 8, minDelayMs: 250, maxDelayMs: 10_000, totalTimeMs: 120_000 };
+
+/** Node's timers hold at most 2^31-1 ms (~24.8 days); a larger value fires after 1 ms. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
 
 export interface RetryEvent {
   readonly method: string;
@@ -44,11 +49,17 @@ export interface RequestOptions {
   readonly headers?: Readonly<Record<string, string>>;
   /** Non-2xx statuses the caller handles itself (e.g. 404 on GET); they are returned, not thrown. */
   readonly accept?: readonly number[];
+  /** Overrides for this request only (the health check fails fast). */
+  readonly retry?: Partial<RetryPolicy>;
 }
 
 export interface HttpResponse {
   readonly status: number;
+  /** Parsed JSON; undefined when the body is empty or not JSON (see `text`). */
   readonly body: unknown;
+  readonly text: string;
+  /** 1 when the first attempt answered; more when earlier attempts failed (e.g. a lost reply). */
+  readonly attempts: number;
 }
 
 const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\]|::1)$/i;
@@ -84,15 +95,24 @@ export function parseRetryAfter(value: string | null, now = Date.now()): number 
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
-function networkDetail(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
+/** What went wrong without a response, and whether trying again could help. */
+export function classifyNetworkError(error: unknown, url: URL): { detail: string; retryable: boolean } {
+  if (!(error instanceof Error)) return { detail: String(error), retryable: true };
   // undici reports "fetch failed" and puts the useful part (ECONNRESET, "other side closed") in cause.
   const cause = (error as { cause?: unknown }).cause;
-  if (cause instanceof Error) {
-    const code = (cause as { code?: unknown }).code;
-    return typeof code === "string" ? `${code} (${cause.message})` : cause.message;
+  if (!(cause instanceof Error)) {
+    // fetch validates headers before connecting; the message quotes the value, so it is not repeated.
+    if (/invalid header value/i.test(error.message))
+      return { detail: "a request header is invalid (does a credential contain a line break or control character?)", retryable: false };
+    return { detail: error.message, retryable: true };
   }
-  return error.message;
+  const code = (cause as { code?: unknown }).code;
+  if (cause.message === "bad port")
+    return { detail: `port ${url.port} is blocked: fetch never connects to it (use Grafana's real port)`, retryable: false };
+  if (code === "ENOTFOUND") return { detail: `ENOTFOUND: host ${url.hostname} not found (check GRAFANA_URL)`, retryable: false };
+  if (typeof code === "string" && /^(ERR_TLS_|ERR_SSL_|CERT_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_|EPROTO$)/.test(code))
+    return { detail: `TLS error ${code} (${cause.message.split("\n")[0]}); check the https address and the server certificate`, retryable: false };
+  return { detail: typeof code === "string" ? `${code} (${cause.message})` : cause.message, retryable: true };
 }
 
 const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
@@ -109,6 +129,15 @@ const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
     signal.addEventListener("abort", onAbort, { once: true });
   });
 
+function checkTimer(name: string, ms: number): void {
+  if (!Number.isFinite(ms) || ms <= 0 || ms > MAX_TIMER_MS) throw new UsageError(`${name} must be between 1 ms and ${MAX_TIMER_MS} ms (Node's timer limit), got ${ms}`);
+}
+
+interface Deadline {
+  readonly signal: AbortSignal;
+  readonly ms: number;
+}
+
 export class HttpClient {
   readonly baseUrl: URL;
   readonly redactor: Redactor;
@@ -116,11 +145,17 @@ export class HttpClient {
   private readonly policy: RetryPolicy;
   private readonly requestTimeoutMs: number;
 
-  constructor(private readonly options: HttpOptions) {
+  constructor(
+    private readonly options: HttpOptions,
+    private readonly deadline?: Deadline,
+  ) {
     this.baseUrl = checkBaseUrl(options.baseUrl, options.allowInsecureHttp ?? false);
     this.redactor = options.redactor ?? new Redactor();
     this.policy = { ...defaultRetryPolicy, ...options.retry };
     this.requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
+    checkTimer("the request timeout", this.requestTimeoutMs);
+    checkTimer("the retry time", this.policy.totalTimeMs);
+    checkTimer("the longest retry delay", this.policy.maxDelayMs);
     this.headers = { Accept: "application/json", "User-Agent": "254carbon-observability-push" };
     if (options.auth.kind === "token") {
       this.redactor.add(options.auth.token);
@@ -132,106 +167,105 @@ export class HttpClient {
     if (options.orgId !== undefined) this.headers["X-Grafana-Org-Id"] = String(options.orgId);
   }
 
+  /** The same client, with every request (and every wait between retries) ending `ms` from now. */
+  withDeadline(ms: number): HttpClient {
+    checkTimer("the deadline", ms);
+    return new HttpClient({ ...this.options, redactor: this.redactor }, { signal: AbortSignal.timeout(ms), ms });
+  }
+
+  get deadlineReached(): boolean {
+    return this.deadline?.signal.aborted ?? false;
+  }
+
   private url(path: string): string {
     // Keep any sub-path the base URL has (Grafana served under /grafana).
     return this.baseUrl.href.replace(/\/+$/, "") + path;
   }
 
   async request(method: string, path: string, options: RequestOptions = {}): Promise<HttpResponse> {
+    // A per-request limit can shorten the operation, never lengthen it.
+    const policy = { ...this.policy, ...options.retry, totalTimeMs: Math.min(this.policy.totalTimeMs, options.retry?.totalTimeMs ?? Infinity) };
     const started = Date.now();
-    const deadline = new AbortController();
-    const deadlineTimer = setTimeout(
-      () => deadline.abort(new Error(`total time limit of ${this.policy.totalTimeMs / 1000}s exceeded`)),
-      this.policy.totalTimeMs,
-    );
-    let attempts = 0;
-    const attempt = async (): Promise<HttpResponse> => {
-      attempts++;
-      const signal = AbortSignal.any([AbortSignal.timeout(this.requestTimeoutMs), deadline.signal]);
-      const headers: Record<string, string> = { ...this.headers, ...options.headers };
-      if (options.body !== undefined) headers["Content-Type"] = "application/json";
-      let status: number;
-      let text: string;
-      let retryAfter: string | null;
+    const window = AbortSignal.timeout(policy.totalTimeMs);
+    const signal = this.deadline ? AbortSignal.any([window, this.deadline.signal]) : window;
+    const stopped = (): Error | undefined =>
+      this.deadline?.signal.aborted
+        ? new DeadlineError(method, path, this.deadline.ms)
+        : window.aborted
+          ? new GrafanaNetworkError(method, path, `total time limit of ${policy.totalTimeMs / 1000}s exceeded`, false)
+          : undefined;
+    for (let attempt = 1; ; attempt++) {
+      let failure: Error;
       try {
-        const response = await fetch(this.url(path), {
-          method,
-          headers,
-          body: options.body === undefined ? undefined : JSON.stringify(options.body),
-          signal,
-          // A redirect could carry the Authorization header somewhere else; report it instead.
-          redirect: "manual",
-        });
-        status = response.status;
-        retryAfter = response.headers.get("retry-after");
-        text = await response.text();
-        if (status >= 300 && status < 400) {
-          throw new AbortError(
-            new GrafanaNetworkError(method, path, `unexpected redirect (${status}) to ${response.headers.get("location") ?? "?"}; set GRAFANA_URL to the final address`),
-          );
-        }
+        return await this.once(method, path, options, signal, attempt, stopped);
       } catch (error) {
-        if (error instanceof AbortError) throw error;
-        if (deadline.signal.aborted) {
-          throw new AbortError(new GrafanaNetworkError(method, path, String((deadline.signal.reason as Error).message)));
-        }
-        if (error instanceof Error && error.name === "TimeoutError") {
-          throw new GrafanaNetworkError(method, path, `no response within ${this.requestTimeoutMs / 1000}s (request timeout)`);
-        }
-        throw new GrafanaNetworkError(method, path, networkDetail(error));
+        failure = error instanceof Error ? error : new Error(String(error));
       }
-      let body: unknown = text;
-      if (text.length > 0) {
-        try {
-          body = JSON.parse(text);
-        } catch {
-          // Proxies answer with HTML or plain text; keep it as a string for the error message.
-        }
-      } else {
-        body = undefined;
+      const retryable = (failure instanceof GrafanaApiError || failure instanceof GrafanaNetworkError) && failure.retryable;
+      if (!retryable) throw this.redactor.redactError(failure);
+      // Exponential backoff with jitter (spreads retries of concurrent requests), at least Retry-After.
+      const backoff = Math.min(policy.maxDelayMs, policy.minDelayMs * 2 ** (attempt - 1) * (1 + Math.random()));
+      const retryAfter = failure instanceof GrafanaApiError ? failure.retryAfterMs : undefined;
+      const wait = Math.max(backoff, retryAfter ?? 0);
+      const left = policy.totalTimeMs - (Date.now() - started);
+      let giveUp: string | undefined;
+      if (attempt > policy.retries) giveUp = "retries exhausted";
+      else if (retryAfter !== undefined && retryAfter >= left) giveUp = `Retry-After of ${retryAfter / 1000}s exceeds the time left`;
+      else if (wait >= left) giveUp = "time limit reached";
+      if (giveUp) throw this.redactor.redactError(new RetriesExhaustedError(failure, attempt, giveUp));
+      this.options.onRetry?.({ method, path, attempt, reason: this.redactor.redact(failure.message) });
+      try {
+        await sleep(wait, signal);
+      } catch {
+        const end = stopped();
+        throw this.redactor.redactError(end instanceof DeadlineError ? end : new RetriesExhaustedError(failure, attempt, "time limit reached while waiting to retry"));
       }
-      if ((status >= 200 && status < 300) || options.accept?.includes(status)) return { status, body };
-      const retryable = status === 429 || status >= 500;
-      const error = new GrafanaApiError(method, path, status, body, retryable, parseRetryAfter(retryAfter));
-      if (!retryable) throw new AbortError(error);
-      throw error;
-    };
-
-    try {
-      return await pRetry(attempt, {
-        retries: this.policy.retries,
-        factor: 2,
-        minTimeout: this.policy.minDelayMs,
-        maxTimeout: this.policy.maxDelayMs,
-        randomize: true, // jitter: spreads retries of concurrent requests
-        maxRetryTime: this.policy.totalTimeMs,
-        onFailedAttempt: async (error) => {
-          if (error.retriesLeft <= 0) return;
-          this.options.onRetry?.({ method, path, attempt: error.attemptNumber, reason: this.redactor.redact(error.message) });
-          const wait = error instanceof GrafanaApiError ? error.retryAfterMs : undefined;
-          if (wait !== undefined && wait > 0) {
-            const left = this.policy.totalTimeMs - (Date.now() - started);
-            if (wait >= left) {
-              throw new RetriesExhaustedError(error, attempts, `Retry-After of ${wait / 1000}s exceeds the time left`);
-            }
-            await sleep(wait, deadline.signal).catch(() => {
-              throw new RetriesExhaustedError(error, attempts, "total time limit reached while waiting for Retry-After");
-            });
-          }
-        },
-      });
-    } catch (error) {
-      let final: unknown = error;
-      if (error instanceof GrafanaApiError && error.retryable) {
-        final = new RetriesExhaustedError(error, attempts, "retries exhausted or time limit reached");
-      } else if (error instanceof GrafanaNetworkError && attempts > 1) {
-        final = new RetriesExhaustedError(error, attempts, "retries exhausted or time limit reached");
-      } else if (!(error instanceof GrafanaApiError || error instanceof GrafanaNetworkError || error instanceof RetriesExhaustedError) && deadline.signal.aborted) {
-        final = new GrafanaNetworkError(method, path, (deadline.signal.reason as Error).message);
-      }
-      throw this.redactor.redactError(final);
-    } finally {
-      clearTimeout(deadlineTimer);
     }
+  }
+
+  /** One attempt: a response, or a GrafanaApiError / GrafanaNetworkError saying whether to retry. */
+  private async once(method: string, path: string, options: RequestOptions, signal: AbortSignal, attempt: number, stopped: () => Error | undefined): Promise<HttpResponse> {
+    const early = stopped();
+    if (early) throw early;
+    const headers: Record<string, string> = { ...this.headers, ...options.headers };
+    if (options.body !== undefined) headers["Content-Type"] = "application/json";
+    let status: number;
+    let text: string;
+    let retryAfter: string | null;
+    try {
+      const response = await fetch(this.url(path), {
+        method,
+        headers,
+        body: options.body === undefined ? undefined : JSON.stringify(options.body),
+        signal: AbortSignal.any([AbortSignal.timeout(this.requestTimeoutMs), signal]),
+        // A redirect could carry the Authorization header somewhere else; report it instead.
+        redirect: "manual",
+      });
+      status = response.status;
+      retryAfter = response.headers.get("retry-after");
+      text = await response.text();
+      if (status >= 300 && status < 400) {
+        const where = this.redactor.snippet(response.headers.get("location") ?? "?");
+        throw new GrafanaNetworkError(method, path, `unexpected redirect (${status}) to ${where}; set GRAFANA_URL to the final address`, false);
+      }
+    } catch (error) {
+      if (error instanceof GrafanaNetworkError) throw error;
+      const end = stopped();
+      if (end) throw end;
+      if (error instanceof Error && error.name === "TimeoutError") {
+        throw new GrafanaNetworkError(method, path, `no response within ${this.requestTimeoutMs / 1000}s (request timeout)`);
+      }
+      const { detail, retryable } = classifyNetworkError(error, this.baseUrl);
+      throw new GrafanaNetworkError(method, path, detail, retryable);
+    }
+    let body: unknown;
+    try {
+      body = text.length > 0 ? JSON.parse(text) : undefined;
+    } catch {
+      // Proxies answer with HTML or plain text; callers check the shape and show `text`.
+    }
+    if ((status >= 200 && status < 300) || options.accept?.includes(status)) return { status, body, text, attempts: attempt };
+    const retryable = status === 429 || status >= 500;
+    throw new GrafanaApiError(method, path, status, body, retryable, parseRetryAfter(retryAfter), this.redactor.snippet(text));
   }
 }

@@ -37,7 +37,7 @@ export interface Change {
   readonly path: string;
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
+export const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
 
 function childPath(parent: string, key: string | number): string {
   if (typeof key === "number") return `${parent}[${key}]`;

@@ -188,12 +188,11 @@ describe("npm run push (main)", () => {
 
 describe("npm run push (real process)", () => {
   it("exits 2 on an unknown flag and 2 on insecure http, printing usage", () => {
-    const script = path.resolve(__dirname, "../../scripts/push.ts");
-    const tsx = path.resolve(__dirname, "../../node_modules/.bin/tsx");
-    const unknown = spawnSync(tsx, [script, "--nope"], { encoding: "utf8", env: { ...process.env, GRAFANA_URL: "https://g.example", GRAFANA_TOKEN: TOKEN } });
+    const script = path.resolve(__dirname, "../../scripts/push-entry.mjs");
+    const unknown = spawnSync(process.execPath, [script, "--nope"], { encoding: "utf8", env: { ...process.env, GRAFANA_URL: "https://g.example", GRAFANA_TOKEN: TOKEN } });
     expect(unknown.status).toBe(2);
     expect(unknown.stderr).toMatch(/Unknown option '--nope'[\s\S]*Usage: npm run push/);
-    const insecure = spawnSync(tsx, [script], { encoding: "utf8", env: { ...process.env, GRAFANA_URL: "http://10.0.0.5:3000", GRAFANA_TOKEN: TOKEN } });
+    const insecure = spawnSync(process.execPath, [script], { encoding: "utf8", env: { ...process.env, GRAFANA_URL: "http://10.0.0.5:3000", GRAFANA_TOKEN: TOKEN } });
     expect(insecure.status).toBe(2);
     expect(insecure.stderr + insecure.stdout).not.toContain(TOKEN);
   });

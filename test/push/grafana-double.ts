@@ -1,7 +1,10 @@
 // An in-process Grafana that follows /work/shared/reference/grafana-api.md closely enough to
 // test the push client: real HTTP on 127.0.0.1, the documented status codes and error bodies,
-// version bumps on every save, search paging, folders and the provisioning rule-group API.
-// Faults (500, 429 + Retry-After, dropped sockets, hangs) are injected from a seeded PRNG.
+// version bumps on every save, search and folder paging, folders and the provisioning rule-group
+// API. Like Grafana versions that allow it, it accepts two folders with the same title.
+// Faults are injected from a seeded PRNG (500, 429 + Retry-After, dropped sockets, hangs) or
+// scripted per request (a proxy's login page, a 200 without the fields Grafana sends, a reply
+// lost after the work was done, an echo of the credentials in a large error body).
 
 import http from "node:http";
 import type { AddressInfo } from "node:net";
@@ -35,11 +38,20 @@ export interface LoggedRequest {
   subject?: string;
 }
 
+/**
+ * "login-page": a reverse proxy answers 200 with its HTML sign-in page, Grafana never sees the request.
+ * "proxy-404": the proxy's own HTML 404 page (a wrong sub-path), not Grafana's JSON 404.
+ * "empty-200": 200 with `{}`, nothing done. "drop-after": the work is done, the reply is lost.
+ * "echo-secrets": 500 with a ~1 KB body that quotes the Authorization header and the credential
+ * in raw, URL-encoded and base64 form (a badly behaved proxy's debug page).
+ */
+export type FaultKind = "500" | "503" | "429" | "drop" | "drop-after" | "login-page" | "proxy-404" | "empty-200" | "echo-secrets";
+
 export interface Faults {
   /** Share of requests (0..1) that get a fault instead of (or, for lost responses, after) normal handling. */
   rate: number;
   seed?: number;
-  kinds?: readonly ("500" | "503" | "429" | "drop" | "drop-after")[];
+  kinds?: readonly FaultKind[];
   retryAfterSeconds?: number;
   /** Paths (prefix) never faulted. */
   spare?: readonly string[];
@@ -61,6 +73,12 @@ export interface DoubleOptions {
   /** Echo the Authorization header in 500 bodies (a badly behaved proxy), to test redaction. */
   echoAuthorizationOn500?: boolean;
   healthy?: boolean;
+  /** Deterministic faults: called for every request, a kind to inject or undefined for normal handling. */
+  script?: (method: string, path: string, nth: number) => FaultKind | undefined;
+  /** A search that ignores its tag filter (a misbehaving proxy or older server). */
+  searchIgnoresTags?: boolean;
+  /** Runs after a request was answered: lets a test play a person editing Grafana in between. */
+  afterResponse?: (entry: LoggedRequest, double: GrafanaDouble) => void;
 }
 
 export const ALL_PERMISSIONS = new Set([
@@ -86,6 +104,28 @@ function mulberry32(seed: number): () => number {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
+}
+
+/** limit (default 1000, capped) and page (from 1), as Grafana reads them. */
+function paging(url: URL, cap: number): { limit: number; page: number } {
+  const q = url.searchParams;
+  return { limit: Math.min(Number(q.get("limit") ?? 1000) || 1000, cap), page: Math.max(Number(q.get("page") ?? 1) || 1, 1) };
+}
+
+/** ~1 KB of proxy debug output quoting the credentials every way they travel. */
+function echoSecrets(authorization: string): string {
+  const [, value = ""] = authorization.split(" ");
+  const decoded = authorization.startsWith("Basic ") ? Buffer.from(value, "base64").toString("utf8") : value;
+  const filler = "upstream connect error or disconnect/reset before headers. ".repeat(4);
+  return [
+    filler.slice(0, 290), // the secret straddles the 300th character, where a cut used to happen
+    `Authorization: ${authorization}`,
+    `token=${decoded}`,
+    `url-encoded: ${encodeURIComponent(decoded)}`,
+    // base64 of the credential at each byte alignment, inside longer base64 text
+    ...["", "x", "xy"].map((p) => `b64: ${Buffer.from(`${p}${decoded}!?`).toString("base64")}`),
+    filler,
+  ].join("\n");
 }
 
 const slugify = (title: string) => title.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");
@@ -169,9 +209,26 @@ export class GrafanaDouble {
 
     const faults = this.options.faults;
     let dropAfter = false;
-    if (faults && !faults.spare?.some((p) => url.pathname.startsWith(p)) && this.random() < faults.rate) {
+    let kind = this.options.script?.(method, url.pathname + url.search, this.log.length);
+    if (!kind && faults && !faults.spare?.some((p) => url.pathname.startsWith(p)) && this.random() < faults.rate) {
       const kinds = faults.kinds ?? ["500", "429", "drop", "drop-after"];
-      const kind = kinds[Math.floor(this.random() * kinds.length)];
+      kind = kinds[Math.floor(this.random() * kinds.length)];
+    }
+    if (kind) {
+      if (kind === "login-page") {
+        entry.status = 200;
+        res.writeHead(200, { "Content-Type": "text/html; charset=utf-8" });
+        res.end('<!DOCTYPE html>\n<html><head><title>Sign in</title></head><body><form action="/oauth2/start"><button>Sign in with SSO</button></form></body></html>\n');
+        return;
+      }
+      if (kind === "proxy-404") {
+        entry.status = 404;
+        res.writeHead(404, { "Content-Type": "text/html" });
+        res.end("<html><body><h1>404 Not Found</h1><hr>nginx</body></html>");
+        return;
+      }
+      if (kind === "empty-200") return this.send(res, entry, 200, {});
+      if (kind === "echo-secrets") return this.send(res, entry, 500, { message: echoSecrets(req.headers.authorization ?? "") });
       if (kind === "drop") {
         entry.status = "dropped";
         req.socket.destroy();
@@ -180,7 +237,7 @@ export class GrafanaDouble {
       if (kind === "drop-after") dropAfter = true;
       else if (kind === "429") {
         entry.status = 429;
-        res.setHeader("Retry-After", String(faults.retryAfterSeconds ?? 1));
+        res.setHeader("Retry-After", String(faults?.retryAfterSeconds ?? 1));
         return this.send(res, entry, 429, { message: "Too Many Requests" });
       } else {
         const status = Number(kind);
@@ -209,6 +266,7 @@ export class GrafanaDouble {
     const text = body === undefined ? "" : JSON.stringify(body);
     res.writeHead(status, { "Content-Type": "application/json" });
     res.end(text);
+    this.options.afterResponse?.(entry, this);
   }
 
   private authorize(headers: http.IncomingHttpHeaders): { status: number; body: unknown } | undefined {
@@ -294,7 +352,9 @@ export class GrafanaDouble {
       const no = this.need("folders:read");
       if (no) return no;
       const parentUid = url.searchParams.get("parentUid") ?? undefined;
-      return { status: 200, body: [...this.folders.values()].filter((f) => f.parentUid === parentUid).map(({ id, uid, title, parentUid: p }) => ({ id, uid, title, parentUid: p })) };
+      const { limit, page } = paging(url, 1000);
+      const all = [...this.folders.values()].filter((f) => f.parentUid === parentUid).map(({ id, uid, title, parentUid: p }) => ({ id, uid, title, ...(p ? { parentUid: p } : {}) }));
+      return { status: 200, body: all.slice((page - 1) * limit, page * limit) };
     }
     if ((m = /^\/api\/folders\/([^/]+)$/.exec(path))) {
       const uid = decodeURIComponent(m[1]!);
@@ -363,9 +423,8 @@ export class GrafanaDouble {
 
   private search(url: URL): { status: number; body: unknown } {
     const q = url.searchParams;
-    const limit = Math.min(Number(q.get("limit") ?? 1000) || 1000, 5000);
-    const page = Math.max(Number(q.get("page") ?? 1) || 1, 1);
-    const tags = q.getAll("tag");
+    const { limit, page } = paging(url, 5000);
+    const tags = this.options.searchIgnoresTags ? [] : q.getAll("tag");
     const folderUIDs = q.getAll("folderUIDs");
     const hits = [...this.dashboards.values()]
       .filter((d) => {

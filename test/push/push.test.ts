@@ -118,9 +118,7 @@ describe("push against the Grafana double", () => {
 
     spec.dashboards.splice(1, 2); // drop dash-0001 and dash-0002
     await writeOutDir(spec, dir);
-    const client = clientFor(double);
-    const search = client.searchDashboardsByTag.bind(client);
-    client.searchDashboardsByTag = (tag) => search(tag, 2); // small pages: exercises paging
+    const client = clientFor(double, {}, { pageSize: 2 }); // small pages: exercises paging
     const result = await push(client, await loadOutputs(dir), { message: "two", prune: true });
 
     expect(result.ok).toBe(true);
@@ -134,11 +132,11 @@ describe("push against the Grafana double", () => {
   it("prune does not delete when the server ignores the tag filter", async () => {
     const dir = await writeOutDir(generateSpec(1));
     double.seedDashboard({ uid: "unmanaged", title: "Unmanaged", tags: [] });
-    const client = clientFor(double);
     // A search that returns everything, as a misbehaving proxy or older server might.
-    client.searchDashboardsByTag = async () => [{ uid: "unmanaged", title: "Unmanaged", tags: [] }];
-    await push(client, await loadOutputs(dir), { message: "m", prune: true });
+    double.options.searchIgnoresTags = true;
+    await push(clientFor(double), await loadOutputs(dir), { message: "m", prune: true });
     expect(double.dashboards.has("unmanaged")).toBe(true);
+    expect(double.count("DELETE", "/api/dashboards")).toBe(0);
   });
 
   it("dry-run writes nothing and reports the plan with diffs", async () => {
