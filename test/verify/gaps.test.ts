@@ -285,6 +285,13 @@ describe("each reason, on purpose-made series", () => {
     expect(none.results.find((r) => r.panel === "Variable")).toMatchObject({ status: "empty", reason: "value-no-match", query: 'sum(rate(verify_demo_requests_total{kind=~"(c|d\\\\.e)"}[2m]))' });
   });
 
+  it("names the rule that records a missing recorded series", async () => {
+    const recorded = out.groups.flatMap((g) => g.rules).find((r) => r.kind === "record" && expected(r.expr, false).reason === "metric-absent")!;
+    const dashboard = readDashboard({ uid: "recorded", panels: [demoTarget("Recorded", `sum(${recorded.name})`)] }, "recorded.json");
+    const r = await verify({ client, dashboards: [dashboard], groups: out.groups, catalogue: allMetrics, rangeS: 3600, scrapeIntervalS: STEP, now: END });
+    expect(r.results.find((x) => x.kind === "panel")).toMatchObject({ status: "empty", reason: "metric-absent", hint: expect.stringContaining(`recorded by rule ${recorded.group}/${recorded.name}`) });
+  });
+
   it("reports progress once per panel target and rule, up to the total", async () => {
     const calls: [number, number][] = [];
     await run({ onProgress: (done, total) => calls.push([done, total]) });
