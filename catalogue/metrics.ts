@@ -10,6 +10,7 @@ import type { AnyMetric, MetricSource } from "../src/model/metric";
 // ---------------------------------------------------------------- sources
 
 const istioSidecar: MetricSource = {
+  id: "istio",
   exporter: "Istio sidecar / gateway (Envoy istio.stats filter)",
   owner: "upstream",
   reference: "istio.io docs/reference/config/metrics",
@@ -38,16 +39,19 @@ export const envoyStats = [
 export const envoyInclusionRegexps = envoyStats.map((stat) => `cluster\\.outbound\\|.+\\.${stat.replaceAll(".", "\\.")}`);
 
 const envoyClusterStats: MetricSource = {
+  id: "envoy-cluster-stats",
   exporter: "Istio sidecar (Envoy cluster manager stats)",
   requires: `meshConfig.defaultConfig.proxyStatsMatcher.inclusionRegexps: ${envoyInclusionRegexps.map((r) => `'${r}'`).join(", ")} (Istio drops these stats by default)`,
   owner: "upstream",
   reference: "envoy docs configuration/upstream/cluster_manager/cluster_stats",
 };
 
-const kongPrometheus = (flag?: string, workspaceLabel = false): MetricSource => ({
+/** Kong's plugin; each optional metric family is its own source, switched on by its flag. */
+const kongPrometheus = (flag?: { readonly id: string; readonly setting: string }, workspaceLabel = false): MetricSource => ({
+  id: flag?.id ?? "kong",
   exporter: "Kong 3.x prometheus plugin",
   requires: [
-    flag && `plugin config ${flag}: true`,
+    flag && `plugin config ${flag.setting}: true`,
     "scrape with honorLabels: true so Kong's `service` label is not renamed to `exported_service`",
     // Kong/kong changelog/3.7.0/kong/feat-add-workspace-label-to-prometheus.yml (#12836).
     workspaceLabel && "the `workspace` label exists from Kong 3.7 on (absent before: do not filter or group by it on older Kong)",
@@ -58,13 +62,22 @@ const kongPrometheus = (flag?: string, workspaceLabel = false): MetricSource => 
   reference: "Kong/kong kong/plugins/prometheus/exporter.lua",
 });
 
+const kongFlags = {
+  statusCodes: { id: "kong-status-code-metrics", setting: "status_code_metrics (and per_consumer for the consumer label)" },
+  latency: { id: "kong-latency-metrics", setting: "latency_metrics" },
+  bandwidth: { id: "kong-bandwidth-metrics", setting: "bandwidth_metrics" },
+  upstreamHealth: { id: "kong-upstream-health-metrics", setting: "upstream_health_metrics" },
+} as const;
+
 const kafkaExporter: MetricSource = {
+  id: "kafka-exporter",
   exporter: "kafka_exporter (danielqsj/kafka_exporter)",
   owner: "upstream",
   reference: "danielqsj/kafka_exporter README",
 };
 
 const kafkaJmx: MetricSource = {
+  id: "kafka-jmx",
   exporter: "Kafka broker JMX exporter with Strimzi's metric rules",
   requires: "Strimzi kafka-metrics.yaml relabelling rules (or equivalent JMX exporter config)",
   owner: "upstream",
@@ -72,6 +85,7 @@ const kafkaJmx: MetricSource = {
 };
 
 const eventLibrary: MetricSource = {
+  id: "platform-events",
   exporter: "254Carbon event-producer libraries (Python and Node.js, services/event-producer)",
   requires: "libraries must expose these metrics (prometheus_client / prom-client); no Kafka client emits them",
   owner: "platform",
@@ -80,12 +94,37 @@ const eventLibrary: MetricSource = {
 };
 
 const gatewayCacheLogger: MetricSource = {
+  id: "platform-gateway-cache",
   exporter: "254Carbon Kong log-phase plugin reading proxy-cache's X-Cache-Status header",
   requires: "the platform plugin on every cached route; Kong's proxy-cache has no metric of its own",
   owner: "platform",
   reference: "platform-defined; see README 'Platform-owned metrics'",
   pending: "the platform's Kong cache-status plugin ships (README, Platform-owned metrics)",
 };
+
+const prometheusScrape: MetricSource = {
+  id: "prometheus",
+  exporter: "Prometheus itself: one `up` series per scrape target",
+  owner: "upstream",
+  reference: "prometheus docs concepts/jobs_instances (automatically generated labels and time series)",
+};
+
+/** Every source a metric names, by id: the keys `build.config.ts` declares deployed or not. */
+export const sourceIds = [
+  "prometheus",
+  "istio",
+  "envoy-cluster-stats",
+  "kong",
+  "kong-status-code-metrics",
+  "kong-latency-metrics",
+  "kong-bandwidth-metrics",
+  "kong-upstream-health-metrics",
+  "kafka-exporter",
+  "kafka-jmx",
+  "platform-events",
+  "platform-gateway-cache",
+] as const;
+export type SourceId = (typeof sourceIds)[number];
 
 // ---------------------------------------------------------------- label sets
 
@@ -160,6 +199,17 @@ const kafkaTopics = ["carbon.data.ingestion", "carbon.system.health", "carbon.au
 // ---------------------------------------------------------------- metrics
 
 export const metrics = {
+  // Prometheus
+  up: gauge({
+    name: "up",
+    help: "1 when Prometheus's last scrape of the target succeeded, 0 when it failed; absent once the target is gone from discovery.",
+    unit: "bool",
+    // prometheus-operator's ServiceMonitor/PodMonitor relabelling adds namespace and pod.
+    labels: ["job", "instance", "namespace", "pod"],
+    examples: { job: ["kafka/kafka-resources-metrics", "kafka/kafka-exporter", "kong/kong"], instance: ["10.0.2.10:9404"], namespace: ["kafka"], pod: ["carbon-kafka-0"] },
+    source: prometheusScrape,
+  }),
+
   // Istio
   istio_requests_total: counter({
     name: "istio_requests_total",
@@ -255,7 +305,7 @@ export const metrics = {
     values: { source: ["service", "kong"] },
     // "": Kong's exporter sets consumer = "" for requests without an authenticated consumer.
     examples: { ...kongRouteExamples, code: ["200", "401", "403", "429", "500", "503"], consumer: ["ingestion-client", "trading-desk", ""] },
-    source: kongPrometheus("status_code_metrics (and per_consumer for the consumer label)", true),
+    source: kongPrometheus(kongFlags.statusCodes, true),
   }),
   kong_request_latency_ms: histogram({
     name: "kong_request_latency_ms",
@@ -263,7 +313,7 @@ export const metrics = {
     unit: "ms",
     labels: kongRouteLabels,
     examples: kongRouteExamples,
-    source: kongPrometheus("latency_metrics", true),
+    source: kongPrometheus(kongFlags.latency, true),
   }),
   kong_upstream_latency_ms: histogram({
     name: "kong_upstream_latency_ms",
@@ -271,7 +321,7 @@ export const metrics = {
     unit: "ms",
     labels: kongRouteLabels,
     examples: kongRouteExamples,
-    source: kongPrometheus("latency_metrics", true),
+    source: kongPrometheus(kongFlags.latency, true),
   }),
   kong_bandwidth_bytes: counter({
     name: "kong_bandwidth_bytes",
@@ -280,7 +330,7 @@ export const metrics = {
     labels: ["service", "route", "direction", "workspace", "consumer"],
     values: { direction: ["ingress", "egress"] },
     examples: { ...kongRouteExamples, consumer: ["ingestion-client"] },
-    source: kongPrometheus("bandwidth_metrics", true),
+    source: kongPrometheus(kongFlags.bandwidth, true),
   }),
   kong_datastore_reachable: gauge({
     name: "kong_datastore_reachable",
@@ -305,7 +355,7 @@ export const metrics = {
     labels: ["upstream", "target", "address", "state", "subsystem"],
     values: { state: ["healthchecks_off", "healthy", "unhealthy", "dns_error"] },
     examples: { upstream: ["ingestion-api-upstream"], target: ["10.0.1.15:8080", "10.0.1.16:8080"], address: ["10.0.1.15:8080", "10.0.1.16:8080"], subsystem: ["http"] },
-    source: kongPrometheus("upstream_health_metrics"),
+    source: kongPrometheus(kongFlags.upstreamHealth),
   }),
   carbon_gateway_cache_responses_total: counter({
     name: "carbon_gateway_cache_responses_total",

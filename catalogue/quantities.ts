@@ -1,8 +1,10 @@
 // Quantities that both a panel and an alert show. Defining them once keeps the panel a
 // user opens from an alert's dashboard_url drawing exactly what the alert evaluated.
 
+import { deployment, type ScrapeSelector } from "../build.config";
 import { metrics as m, upstreamNamespace } from "./metrics";
 import {
+  clampMin,
   count,
   eq,
   gauge,
@@ -10,16 +12,34 @@ import {
   histogramQuantile,
   matches,
   max,
+  maxOverTime,
   notEqual,
   or,
+  orZero,
   rate,
   ratio,
   sum,
   type LabelMatch,
 } from "../src/kit/promql";
 
-/** Mesh views count each request once: at the receiving proxy. */
+/** The service's own view: each request counted once, at the receiving proxy. */
 const destination = { reporter: "destination" } as const;
+/**
+ * The callers' view: each request counted once at the calling proxy (sidecar, or the waypoint in
+ * ambient mode), as Istio's own mesh dashboard reads success rates. Only callers see requests
+ * that never reached the service: their proxy answers 503 itself (`response_flags` UH, UF, URX...).
+ */
+const callers = { reporter: matches("source|waypoint") } as const;
+/**
+ * Envoy response flags of a request no endpoint of the service could take: no healthy upstream
+ * (UH), connection failure (UF), retries exhausted (URX). A request can carry several ("UF,URX").
+ */
+const noEndpointFlags = matches(".*(UH|UF|URX).*");
+
+const byService = { by: ["destination_service_namespace", "destination_service_name"] } as const;
+
+/** Scrape targets of a job that answered their last scrape, 0 when none (or none exist). */
+const targetsUp = (selector: ScrapeSelector) => orZero(count(eq(gauge(m.up, selector), 1)));
 
 /**
  * Filters a dashboard adds (e.g. `$namespace`); rules pass none. `namespace` is the receiving
@@ -34,15 +54,27 @@ export interface MeshScope {
 const upstreamScope = (scope: MeshScope) => ({ cluster_name: scope.namespace && upstreamNamespace(scope.namespace) });
 
 export const quantities = {
-  /** Share of 5xx responses per destination service. */
+  /** Share of 5xx responses per destination service, as the service's own proxy reports them. */
   serviceErrorRatio: (scope: MeshScope = {}, minRequestsPerSecond = 0) =>
     ratio(
-      sum(rate(m.istio_requests_total, { ...destination, response_code: matches("5.."), destination_service_namespace: scope.namespace }), {
-        by: ["destination_service_namespace", "destination_service_name"],
-      }),
-      sum(rate(m.istio_requests_total, { ...destination, destination_service_namespace: scope.namespace }), {
-        by: ["destination_service_namespace", "destination_service_name"],
-      }),
+      sum(rate(m.istio_requests_total, { ...destination, response_code: matches("5.."), destination_service_namespace: scope.namespace }), byService),
+      sum(rate(m.istio_requests_total, { ...destination, destination_service_namespace: scope.namespace }), byService),
+      { minDenominator: minRequestsPerSecond },
+    ),
+
+  /** Share of 5xx responses per destination service, as its callers' proxies report them. */
+  callerErrorRatio: (scope: MeshScope = {}, minRequestsPerSecond = 0) =>
+    ratio(
+      sum(rate(m.istio_requests_total, { ...callers, response_code: matches("5.."), destination_service_namespace: scope.namespace }), byService),
+      sum(rate(m.istio_requests_total, { ...callers, destination_service_namespace: scope.namespace }), byService),
+      { minDenominator: minRequestsPerSecond },
+    ),
+
+  /** Share of callers' requests to a service that found no endpoint to take them. */
+  unreachableRatio: (scope: MeshScope = {}, minRequestsPerSecond = 0) =>
+    ratio(
+      sum(rate(m.istio_requests_total, { ...callers, response_flags: noEndpointFlags, destination_service_namespace: scope.namespace }), byService),
+      sum(rate(m.istio_requests_total, { ...callers, destination_service_namespace: scope.namespace }), byService),
       { minDenominator: minRequestsPerSecond },
     ),
 
@@ -64,15 +96,26 @@ export const quantities = {
       { by: ["destination_service_namespace", "destination_service_name"] },
     ),
 
-  /** 1 per upstream cluster with an open circuit breaker or an ejected host; absent otherwise. */
+  /**
+   * 1 per upstream cluster whose circuit breaker opened, that overflowed requests, or that had a
+   * host ejected, within the rate window. The `*_open` gauges are instantaneous: a breaker opening
+   * between scrapes is only seen through the overflow counter, one flapping every other scrape
+   * only through the window's maximum.
+   */
   trippedClusters: (scope: MeshScope = {}) => {
     const where = upstreamScope(scope);
     return count(
       or(
-        or(eq(gauge(m.envoy_cluster_circuit_breakers_default_cx_open, where), 1), eq(gauge(m.envoy_cluster_circuit_breakers_default_rq_open, where), 1)),
         or(
-          eq(gauge(m.envoy_cluster_circuit_breakers_default_rq_pending_open, where), 1),
-          gt(gauge(m.envoy_cluster_outlier_detection_ejections_active, where), 0),
+          eq(maxOverTime(m.envoy_cluster_circuit_breakers_default_cx_open, where), 1),
+          eq(maxOverTime(m.envoy_cluster_circuit_breakers_default_rq_open, where), 1),
+        ),
+        or(
+          or(
+            eq(maxOverTime(m.envoy_cluster_circuit_breakers_default_rq_pending_open, where), 1),
+            gt(maxOverTime(m.envoy_cluster_outlier_detection_ejections_active, where), 0),
+          ),
+          gt(rate(m.envoy_cluster_upstream_rq_pending_overflow, where), 0),
         ),
       ),
       { by: ["namespace", "cluster_name"] },
@@ -105,15 +148,24 @@ export const quantities = {
       { minDenominator: minLookupsPerSecond },
     ),
 
-  /** Messages behind, per consumer group and topic. */
+  /**
+   * Messages behind, per consumer group and topic. kafka_exporter reports -1 for a partition the
+   * group never committed an offset on; summed as is, those would hide lag elsewhere.
+   */
   consumerLag: (where: { readonly topic?: LabelMatch } = {}) =>
-    sum(gauge(m.kafka_consumergroup_lag, { topic: where.topic }), { by: ["consumergroup", "topic"] }),
+    sum(clampMin(gauge(m.kafka_consumergroup_lag, { topic: where.topic }), 0), { by: ["consumergroup", "topic"] }),
 
   /** Failed deliveries per second, per producer and topic. */
   failedEventDeliveries: (where: { readonly topic?: LabelMatch } = {}) =>
     sum(rate(m.carbon_events_produced_total, { outcome: "failed", topic: where.topic }), { by: ["producer", "topic"] }),
 
-  /** Brokers in the cluster metadata. */
-  kafkaBrokers: () => max(gauge(m.kafka_brokers)),
+  /** Brokers answering Prometheus's scrape of their JMX exporter: liveness without kafka_exporter. */
+  kafkaBrokersUp: () => targetsUp(deployment.scrapeTargets.kafkaBrokers),
+
+  /** Kong nodes answering Prometheus's scrape. */
+  kongNodesUp: () => targetsUp(deployment.scrapeTargets.kong),
+
+  /** Partitions without a leader. In KRaft every controller reports the count: the max, not the sum. */
+  offlinePartitions: () => max(gauge(m.kafka_controller_kafkacontroller_offlinepartitionscount)),
 
 } as const;

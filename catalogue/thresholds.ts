@@ -1,12 +1,15 @@
 // Thresholds shared by alert rules and the panels that draw them: one constant, two uses.
 
+import { deployment } from "../build.config";
 import { above, atLeast, below, type Threshold } from "../src/kit/threshold";
 
 export type { Threshold };
 
 export const thresholds = {
-  /** HighServiceErrorRate: share of 5xx responses per service. */
+  /** HighServiceErrorRate and ServiceErrorsSeenByCallers: share of 5xx responses per service. */
   serviceErrorRatio: above(0.05, "percentunit"),
+  /** ServiceUnreachable: share of callers' requests that found no endpoint of the service. */
+  unreachableRatio: above(0.5, "percentunit"),
   /** HighServiceLatency: p99 request latency per service, milliseconds. */
   serviceLatencyP99Ms: above(1000, "ms"),
   /** PlaintextTrafficInMesh: requests/s received without mTLS while STRICT is the rule. */
@@ -27,8 +30,12 @@ export const thresholds = {
   consumerLagMessages: above(10_000, "short"),
   /** FailedEventDeliveries: failed deliveries per second, per producer and topic. */
   failedEventDeliveriesPerSecond: above(0, "short"),
-  /** KafkaBrokerDown: brokers the cluster should have; fewer means one is down. */
-  kafkaExpectedBrokers: below(3, "short"),
+  /** KafkaBrokerDown: brokers the cluster should have (build.config.ts); fewer means one is down. */
+  kafkaExpectedBrokers: below(deployment.kafkaBrokers, "short"),
+  /** KafkaClusterDown: no broker answers. */
+  kafkaBrokersUp: below(1, "short"),
+  /** KongDown: no Kong node answers. */
+  kongNodesUp: below(1, "short"),
   /** KafkaUnderReplicatedPartitions: partitions led by a broker that miss in-sync replicas. */
   underReplicatedPartitions: atLeast(1, "short"),
   /** KafkaOfflinePartitions: partitions without a leader, cluster-wide. */

@@ -86,7 +86,7 @@ export const apiGateway = dashboard({
       id: 8,
       title: "Kong Proxy Health",
       description:
-        "Whether every Kong node reaches its datastore, active client connections, and upstream targets that any Kong node's health checks find unhealthy or cannot resolve (dns_error); 0 when none.",
+        "Whether every Kong node reaches its datastore, active client connections, upstream targets that any Kong node's health checks find unhealthy or cannot resolve (dns_error; 0 when none), and Kong nodes answering Prometheus's scrape (red at 0: KongDown).",
       unit: "short",
       targets: [
         query(min(gauge(m.kong_datastore_reachable)), { legend: () => "datastore reachable", threshold: thresholds.kongDatastoreReachable, unit: "bool" }),
@@ -96,6 +96,7 @@ export const apiGateway = dashboard({
           legend: () => "unhealthy targets",
           threshold: thresholds.unhealthyUpstreamTargets,
         }),
+        query(quantities.kongNodesUp(), { legend: () => "Kong nodes up", threshold: thresholds.kongNodesUp }),
       ],
     }),
     cacheHitRate: timeSeries({

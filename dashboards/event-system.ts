@@ -88,16 +88,17 @@ export const eventSystem = dashboard({
     brokerStatus: stat({
       id: 5,
       title: "Kafka Broker Status",
-      description: "Brokers in the cluster metadata (red below the expected count), under-replicated partitions and offline partitions (red above 0).",
+      description:
+        "Brokers answering Prometheus's scrape of their JMX exporter (red below the expected count in build.config.ts), under-replicated partitions and offline partitions (red above 0).",
       unit: "short",
       size: { w: 8, h: 8 },
       targets: [
-        query(quantities.kafkaBrokers(), { legend: () => "brokers", threshold: thresholds.kafkaExpectedBrokers }),
+        query(quantities.kafkaBrokersUp(), { legend: () => "brokers up", threshold: thresholds.kafkaExpectedBrokers }),
         query(sum(gauge(m.kafka_server_replicamanager_underreplicatedpartitions)), {
           legend: () => "under-replicated partitions",
           threshold: thresholds.underReplicatedPartitions,
         }),
-        query(sum(gauge(m.kafka_controller_kafkacontroller_offlinepartitionscount)), {
+        query(quantities.offlinePartitions(), {
           legend: () => "offline partitions",
           threshold: thresholds.offlinePartitions,
         }),

@@ -62,10 +62,14 @@ export const serviceMesh = dashboard({
     errorRate: timeSeries({
       id: 2,
       title: "Service Error Rate",
-      description: "Share of responses with a 5xx code per service. The dashed line is the HighServiceErrorRate alert threshold.",
+      description:
+        "Share of responses with a 5xx code per service, seen by its callers' proxies (reporter source or waypoint: includes the 503s they answer themselves when no endpoint is up) and by the service's own proxy. The dashed line is the HighServiceErrorRate / ServiceErrorsSeenByCallers threshold.",
       unit: "percentunit",
       threshold: thresholds.serviceErrorRatio,
-      targets: [query(quantities.serviceErrorRatio(scope), serviceLegend)],
+      targets: [
+        query(quantities.callerErrorRatio(scope), { legend: (l) => `${l.destination_service_name}.${l.destination_service_namespace} (callers)` }),
+        query(quantities.serviceErrorRatio(scope), { legend: (l) => `${l.destination_service_name}.${l.destination_service_namespace} (service)` }),
+      ],
     }),
     latencyP99: timeSeries({
       id: 3,

@@ -24,15 +24,18 @@ function formatsOnly(formatsFile: string, packageDir: string): Plugin {
 }
 
 // CRD patterns are RE2, which the packages run through a WebAssembly RE2 engine. The only
-// RE2-only syntax they use is a leading inline flag group such as `^(?i)(abort|warn)?$`; it
-// becomes a RegExp flag. Any other RE2-only syntax is a RegExp syntax error when the bundle
-// loads, so a pattern this cannot translate fails loudly.
+// RE2-only syntax they use is the inline flag group `(?i)`, at the start of the pattern or of a
+// group (`^(?i)(abort|warn)?$`, `^((?i)january|...|1[0-2])`): it becomes the RegExp flag `i` for
+// the whole pattern, which matches the same strings as long as nothing case-sensitive with letters
+// comes before the flag — the shim checks that. Any other RE2-only syntax is a RegExp syntax error
+// when the bundle loads, so a pattern this cannot translate fails loudly.
 const RE2_AS_REGEXP = `
 export default class RE2 {
   constructor(pattern, flags = "") {
-    const match = /^(\\^?)\\(\\?([ims]+)\\)/.exec(pattern);
-    const source = match ? match[1] + pattern.slice(match[0].length) : pattern;
-    this.regExp = new RegExp(source, [...new Set(flags + (match ? match[2] : "") + "u")].join(""));
+    const first = pattern.indexOf("(?i)");
+    if (first > 0 && /[A-Za-z]/.test(pattern.slice(0, first).replace(/\\\\./g, ""))) throw new Error("RE2 pattern with letters before (?i): " + pattern);
+    const source = pattern.split("(?i)").join("");
+    this.regExp = new RegExp(source, [...new Set(flags + (first >= 0 ? "i" : "") + "u")].join(""));
   }
   test(text) { return this.regExp.test(text); }
 }`;

@@ -1,5 +1,5 @@
 // npm run docs: regenerates docs/metrics.md from the metric catalogue and docs/lint-rules.md
-// from the lint rule registry.
+// from the lint rule registry (docs/incidents.md: test/incidents/write-doc.ts, run after this).
 
 import { writeFileSync } from "node:fs";
 import { metricsDoc } from "../src/compile/metrics-doc";

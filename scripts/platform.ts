@@ -2,7 +2,7 @@
 // (src/) never imports the definitions: the scripts pass them in from here.
 
 import { buildConfig } from "../build.config";
-import { ruleGroups } from "../alerts";
+import { inhibitions, ruleGroups } from "../alerts";
 import { allMetrics } from "../catalogue/metrics";
 import { dashboards } from "../dashboards";
 import { folders } from "../dashboards/folders";
@@ -12,6 +12,7 @@ import type { BuildInput } from "../src/pipeline/generate";
 export const platformInput: BuildInput = {
   dashboards,
   ruleGroups,
+  inhibitions,
   alertFolder: folders.alerts,
   config: buildConfig,
   catalogue: allMetrics,

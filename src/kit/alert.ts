@@ -43,6 +43,11 @@ interface AlertFields<L extends string> {
   readonly threshold?: Threshold;
   /** Extra static labels (routing: team, component). Never templated with `$value`. */
   readonly labels?: Readonly<Record<string, string>>;
+  /**
+   * For "signal missing" guards: the metric source (`source.id` in the catalogue) whose absence the
+   * alert reports. Compiled only where the deployment runs that source; elsewhere it would fire forever.
+   */
+  readonly guards?: string;
 }
 
 export interface AlertDef<L extends string> extends AlertFields<L> {
@@ -104,6 +109,11 @@ export interface RuleGroupDef {
   /** Recording rules, evaluated before the alerts of the same group. */
   readonly recordings?: readonly AnyRecording[];
   readonly alerts: readonly AnyAlert[];
+}
+
+/** The groups as deployed: guards of sources the deployment does not run are left out. */
+export function rulesForDeployment(groups: readonly RuleGroupDef[], deployed: Readonly<Record<string, boolean>>): RuleGroupDef[] {
+  return groups.map((group) => ({ ...group, alerts: group.alerts.filter((a) => a.guards === undefined || deployed[a.guards] === true) }));
 }
 
 // ---------------------------------------------------------------- template helpers

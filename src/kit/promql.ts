@@ -140,6 +140,18 @@ function gaugeOverTime(fn: string) {
 export const maxOverTime = gaugeOverTime("max_over_time");
 export const minOverTime = gaugeOverTime("min_over_time");
 export const avgOverTime = gaugeOverTime("avg_over_time");
+/** How often a gauge's value changed in the window: 0 means frozen. */
+export const changes = gaugeOverTime("changes");
+
+/**
+ * Series of a counter that appeared within `window` already above 0. `increase()` needs two
+ * samples, so the first increment of a lazily created series (a client library creating the
+ * label set on its first `inc()`) is invisible to it; this sees it.
+ */
+export function appearedAboveZero<R extends CounterLike>(series: R, where: CounterMatchers<R>, window: Duration): Vector<CounterLabels<R>> {
+  const selector = `${seriesName(series)}${renderMatchers(where)}`;
+  return vector([metricOf(series)], () => `(${selector} > 0) unless (${selector} offset ${window})`, true);
+}
 
 /** 1 when no series matches: for "exporter gone" alerts. Accepts any metric. */
 export function absent<M extends AnyMetric>(metric: M, where: GaugeMatchers<M> = {}): Vector<never> {

@@ -6,9 +6,9 @@ export interface OutputSelection {
   readonly dashboardJson: true;
   /** Dashboard ConfigMaps for the Grafana sidecar (out/k8s/dashboard-*.configmap.yaml). */
   readonly sidecar: boolean;
-  /** PrometheusRule resources for the Prometheus operator (out/k8s/prometheusrule-*.yaml). */
+  /** PrometheusRule resources and the inhibitions' AlertmanagerConfig for the Prometheus operator (out/k8s). */
   readonly prometheusRule: boolean;
-  /** Plain Prometheus rule files for `rule_files:` (out/prometheus/*.rules.yaml). */
+  /** Plain Prometheus rule files for `rule_files:` (out/prometheus) and the inhibit_rules fragment (out/alertmanager). */
   readonly ruleFiles: boolean;
   /**
    * Grafana-managed alert rule groups: out/grafana/alert-rules (`npm run push -- --alerts`) and, with
@@ -43,6 +43,11 @@ export interface BuildConfig {
   readonly grafanaUrl: string;
   /** uid of the Prometheus data source Grafana-managed alert rules query (`npm run push -- --alerts`). */
   readonly grafanaAlertDatasourceUid: string;
+  /**
+   * Metric source id → whether it runs here (build.config.ts `deployment.sources`): "signal
+   * missing" guards of absent sources are not compiled.
+   */
+  readonly deployedSources: Readonly<Record<string, boolean>>;
   readonly outputs: OutputSelection;
   /**
    * The oldest Grafana the outputs must load in ("major.minor.patch"). The build refuses a

@@ -7,6 +7,11 @@ export type MetricType = "counter" | "gauge" | "histogram";
 
 /** Who emits a metric, and what must be switched on for it to exist. */
 export interface MetricSource {
+  /**
+   * The deployment switch: `build.config.ts` declares per id whether the source runs. Alerts that
+   * report the source missing are compiled only where it does.
+   */
+  readonly id: string;
   /** The exporter or library that emits it, e.g. "Istio sidecar (Envoy)". */
   readonly exporter: string;
   /** Configuration or version it needs; omitted when it is on by default. */

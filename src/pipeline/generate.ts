@@ -11,11 +11,14 @@ import { compileOperator, OPERATOR_DIR } from "../compile/operator";
 import { compileResources } from "../compile/resources";
 import { compilePrometheusRules } from "../compile/prometheus-rules";
 import { folderChain, type DashboardDef, type FolderDef } from "../kit/dashboard";
-import type { RuleGroupDef } from "../kit/alert";
+import { rulesForDeployment, type RuleGroupDef } from "../kit/alert";
+import { checkDeployment } from "../kit/deployment";
+import { inhibitionsForDeployment, type InhibitionDef } from "../kit/inhibition";
+import { compileInhibitions } from "../compile/inhibitions";
 import { validateDashboard, validateDashboardSet } from "../validate/dashboard";
 import { grafanaVersionProblems } from "../validate/grafana-version";
 import { validateOperatorObject } from "../validate/operator";
-import { validatePrometheusRule } from "../validate/prometheus-rule";
+import { validateAlertmanagerConfig, validatePrometheusRule } from "../validate/prometheus-rule";
 import type { BuildConfig, OutputSelection } from "../model/config";
 import { isError } from "../model/finding";
 import type { AnyMetric } from "../model/metric";
@@ -27,6 +30,8 @@ import type { Finding } from "../model/finding";
 export interface BuildInput {
   readonly dashboards: readonly DashboardDef[];
   readonly ruleGroups: readonly RuleGroupDef[];
+  /** Alertmanager inhibitions between those alerts. */
+  readonly inhibitions: readonly InhibitionDef[];
   /** Where Grafana-managed alert rule groups go. */
   readonly alertFolder: FolderDef;
   readonly config: BuildConfig;
@@ -47,7 +52,9 @@ const GRAFANA_ALERTS_DIR = "grafana/alert-rules/";
 const OUTPUT_OF_PATH: readonly [RegExp, keyof OutputSelection][] = [
   [/^k8s\/dashboard-/, "sidecar"],
   [/^k8s\/prometheusrule-/, "prometheusRule"],
+  [/^k8s\/alertmanagerconfig-/, "prometheusRule"],
   [/^prometheus\//, "ruleFiles"],
+  [/^alertmanager\//, "ruleFiles"],
   [/^grafana\/alert-rules\//, "grafanaAlerts"],
 ];
 
@@ -88,9 +95,13 @@ function alertLinkProblems(ruleGroups: readonly RuleGroupDef[], dashboards: read
   );
 }
 
-export function generateOutputs(input: BuildInput): BuildResult {
-  const { config } = input;
-  const problems: Finding[] = [];
+export function generateOutputs(platform: BuildInput): BuildResult {
+  const { config } = platform;
+  const problems: Finding[] = checkDeployment(platform.catalogue, config.deployedSources, platform.ruleGroups).map((message) => ({
+    location: ["build.config.ts"],
+    message,
+  }));
+  const input: BuildInput = { ...platform, ruleGroups: rulesForDeployment(platform.ruleGroups, config.deployedSources) };
   const files: OutputFile[] = [];
 
   const compiled: { def: DashboardDef; json: DashboardJson }[] = [];
@@ -117,6 +128,13 @@ export function generateOutputs(input: BuildInput): BuildResult {
   });
   problems.push(...rules.problems, ...rules.resources.flatMap(validatePrometheusRule));
   files.push(...rules.files);
+
+  const inhibitions = compileInhibitions(inhibitionsForDeployment(input.inhibitions, config.deployedSources), {
+    namespace: config.namespace,
+    labels: config.ruleLabels,
+  });
+  problems.push(...inhibitions.problems, ...(inhibitions.resource ? validateAlertmanagerConfig(inhibitions.resource) : []));
+  files.push(...inhibitions.files);
 
   const grafanaAlerts = compileGrafanaAlertGroups(input.ruleGroups, {
     datasourceUid: config.grafanaAlertDatasourceUid,

@@ -3,7 +3,7 @@
 // scripts/generate-operator-schema.ts. Problems name the group and the rule.
 
 import type { ErrorObject } from "ajv";
-import { validatePrometheusRule as validate } from "../../schema/prometheusrule.validate.js";
+import { validateAlertmanagerConfig as validateConfig, validatePrometheusRule as validate } from "../../schema/prometheusrule.validate.js";
 import type { Finding } from "../model/finding";
 
 /** What a schema error says, from its keyword and params (the validator carries no messages). */
@@ -47,4 +47,10 @@ export function validatePrometheusRule({ file, object: resource }: { readonly fi
     location: locate((resource ?? {}) as RuleShape, e.instancePath, fallback),
     message: `PrometheusRule schema: ${e.instancePath || "/"} ${describe(e)}`,
   }));
+}
+
+/** Every CRD schema problem of the AlertmanagerConfig holding the inhibitions, written to `file`. */
+export function validateAlertmanagerConfig({ file, object }: { readonly file: string; readonly object: unknown }): Finding[] {
+  if (validateConfig(object)) return [];
+  return (validateConfig.errors ?? []).map((e) => ({ file, location: ["inhibitions", "AlertmanagerConfig"], message: `AlertmanagerConfig schema: ${e.instancePath || "/"} ${describe(e)}` }));
 }

@@ -52,9 +52,7 @@ export function readDashboard(json: unknown, file: string): DashboardInput {
       .filter((t) => typeof t.expr === "string" && t.expr.trim() !== "" && t.hide !== true)
       .map((t, i): PanelTarget => ({
         dashboard: uid,
-        dashboardTitle: title,
         panel: str(panel.title) ?? `panel ${str(panel.id) ?? "?"}`,
-        panelId: str(panel.id) ?? "",
         refId: str(t.refId) ?? String.fromCharCode(65 + i),
         expr: String(t.expr),
         instantOnly: t.instant === true && t.range !== true,

@@ -37,9 +37,7 @@ export interface Result {
 
 export interface PanelTarget {
   readonly dashboard: string;
-  readonly dashboardTitle: string;
   readonly panel: string;
-  readonly panelId: string;
   readonly refId: string;
   readonly expr: string;
   /** Grafana runs an instant query only (tables, instant stats). */

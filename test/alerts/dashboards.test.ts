@@ -12,7 +12,17 @@ const alerts = ruleGroups.flatMap((g) => g.alerts);
 
 /** The panel each alert links to, by title: a renumbered dashboard breaks this, not the on-call. */
 const expectedPanelTitle: Record<string, string> = {
+  ServiceUnreachable: "Service Error Rate",
+  ServiceTrafficStopped: "Service Request Rate",
   HighServiceErrorRate: "Service Error Rate",
+  ServiceErrorsSeenByCallers: "Service Error Rate",
+  EnvoyClusterStatsMissing: "Circuit Breaker Status",
+  KongDown: "Kong Proxy Health",
+  KongStatusMetricsMissing: "Total API Requests",
+  GatewayCacheMetricsMissing: "Cache Hit Rate",
+  KafkaClusterDown: "Kafka Broker Status",
+  KafkaExporterStalled: "Consumer Lag by Topic",
+  PlatformEventMetricsMissing: "Failed Event Deliveries",
   HighServiceLatency: "Service Latency P99",
   PlaintextTrafficInMesh: "mTLS Status",
   CircuitBreakerTriggered: "Circuit Breaker Status",

@@ -164,8 +164,8 @@ describe("outputs chosen in build.config.ts", () => {
     // Grafana-managed alerts also leave the operator output: its rule groups and their folder.
     const prefixes: Record<keyof Omit<OutputSelection, "dashboardJson">, string[]> = {
       sidecar: ["k8s/dashboard-"],
-      prometheusRule: ["k8s/prometheusrule-"],
-      ruleFiles: ["prometheus/"],
+      prometheusRule: ["k8s/prometheusrule-", "k8s/alertmanagerconfig-"],
+      ruleFiles: ["prometheus/", "alertmanager/"],
       grafanaAlerts: ["grafana/alert-rules/", "operator/alertrulegroup-", "operator/folder-254carbon-alerts.yaml"],
       resources: ["resources/"],
       operator: ["operator/"],

@@ -5,7 +5,8 @@
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { PrometheusRule } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule";
-import { validatePrometheusRule as validate } from "../../schema/prometheusrule.validate.js";
+import { AlertmanagerConfig } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1alpha1/AlertmanagerConfig";
+import { validateAlertmanagerConfig, validatePrometheusRule as validate } from "../../schema/prometheusrule.validate.js";
 import { generateOutputs } from "../../src/pipeline/generate";
 import { platformInput } from "../../scripts/platform";
 
@@ -82,5 +83,38 @@ describe("bundled PrometheusRule validator", () => {
     });
     expect(verdicts).toContain(true);
     expect(verdicts).toContain(false);
+  });
+});
+
+describe("bundled AlertmanagerConfig validator", () => {
+  const config = parse(generateOutputs(platformInput).files.find((f) => f.path.startsWith("k8s/alertmanagerconfig-"))!.content) as Fields;
+  const reference = (object: Fields): string[] => {
+    try {
+      // Deliberately invalid data in some cases: the model's type would not admit it.
+      new AlertmanagerConfig(object as unknown as ConstructorParameters<typeof AlertmanagerConfig>[0]).validate();
+      return [];
+    } catch (error) {
+      const errors = (error as { errors?: { instancePath: string }[] }).errors;
+      if (!errors) throw error;
+      return errors.map((e) => e.instancePath).sort();
+    }
+  };
+  const bundled = (object: Fields) => (validateAlertmanagerConfig(object) ? [] : (validateAlertmanagerConfig.errors ?? []).map((e) => e.instancePath).sort());
+
+  it("accepts the generated inhibitions, as kubernetes-models does", () => {
+    expect(reference(config)).toEqual([]);
+    expect(bundled(config)).toEqual([]);
+  });
+
+  it("agrees with kubernetes-models on a bad matchType and a month range with (?i) groups", () => {
+    const bad = structuredClone(config);
+    ((bad.spec as { inhibitRules: { sourceMatch: Fields[] }[] }).inhibitRules[0]!.sourceMatch[0]!).matchType = "~";
+    expect(bundled(bad)).toEqual(reference(bad));
+    expect(bundled(bad).length).toBeGreaterThan(0);
+    for (const months of ["JANUARY", "march:May", "13", "smarch"]) {
+      const withInterval = structuredClone(config);
+      (withInterval.spec as Fields).muteTimeIntervals = [{ name: "m", timeIntervals: [{ months: [months] }] }];
+      expect(bundled(withInterval), months).toEqual(reference(withInterval));
+    }
   });
 });

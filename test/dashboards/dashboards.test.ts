@@ -113,7 +113,10 @@ describe("platform dashboards", () => {
 
   it("filters Istio on reporter and keeps le in every histogram_quantile", () => {
     const exprs = [...compiled.values()].flatMap((d) => d.panels.flatMap((p) => (p.targets as { expr: string }[]).map((t) => t.expr)));
-    for (const expr of exprs.filter((e) => e.includes("istio_"))) expect(expr).toMatch(/reporter="destination"/);
+    // Each Istio selector picks one view, so no request is counted twice: the service's own proxy, or its callers'.
+    const selectors = exprs.flatMap((e) => [...e.matchAll(/istio_\w+\{[^}]*\}/g)].map((m) => m[0]));
+    expect(selectors.length).toBeGreaterThan(0);
+    for (const selector of selectors) expect(selector).toMatch(/reporter="destination"|reporter=~"source\|waypoint"/);
     const quantiles = exprs.filter((e) => e.includes("histogram_quantile"));
     expect(quantiles).toHaveLength(3); // Service Latency P99, API Latency P99, Event Processing Latency
     for (const expr of quantiles) expect(expr).toMatch(/histogram_quantile\(0\.99, sum by \(le[,)]/);
@@ -167,6 +170,7 @@ describe("thresholds drawn on panels are the alert constants", () => {
   const queryThresholds: [string, string, string, Threshold][] = [
     ["api-gateway", "Kong Proxy Health", "A", thresholds.kongDatastoreReachable],
     ["api-gateway", "Kong Proxy Health", "C", thresholds.unhealthyUpstreamTargets],
+    ["api-gateway", "Kong Proxy Health", "D", thresholds.kongNodesUp],
     ["events", "Kafka Broker Status", "A", thresholds.kafkaExpectedBrokers],
     ["events", "Kafka Broker Status", "B", thresholds.underReplicatedPartitions],
     ["events", "Kafka Broker Status", "C", thresholds.offlinePartitions],

@@ -66,11 +66,24 @@ export interface StartOptions {
   readonly config?: string;
 }
 
-/** Starts Prometheus on 127.0.0.1, a free port and a temporary directory. */
-export async function startPrometheus(options: StartOptions = {}): Promise<RunningPrometheus> {
-  const binary = requireTool("prometheus");
-  const dir = mkdtempSync(join(tmpdir(), "lint-prometheus-"));
-  const dataDir = join(dir, "data");
+/** A server of ours on 127.0.0.1: its address, and how to stop it (and remove its directory). */
+export interface LoopbackServer {
+  readonly url: string;
+  /** Stops the server and removes its directory; safe to call twice. */
+  readonly stop: () => Promise<void>;
+}
+
+/**
+ * Starts `binary` with the arguments for a free loopback port, waits for `/-/ready`, and stops it
+ * (SIGTERM, then SIGKILL after 5 s) and removes `dir` on stop, on failure, or when the test process exits.
+ */
+export async function startLoopbackServer(
+  binary: string,
+  dir: string,
+  args: (port: number) => readonly string[],
+  options: { readonly prepare?: () => void | Promise<void>; readonly readyTimeoutMs?: number } = {},
+): Promise<LoopbackServer> {
+  const name = binary.split("/").pop();
   let child: ChildProcess | undefined;
   let log = "";
   const onExit = () => child?.kill("SIGKILL");
@@ -86,41 +99,56 @@ export async function startPrometheus(options: StartOptions = {}): Promise<Runni
     rmSync(dir, { recursive: true, force: true });
   };
   try {
-    await options.prepare?.(dataDir);
-    const config = join(dir, "prometheus.yml");
-    writeFileSync(config, options.config ?? "global:\n  scrape_interval: 30s\n  evaluation_interval: 30s\n");
+    await options.prepare?.();
     const port = await freePort();
-    child = spawn(
-      binary,
-      [
-        `--config.file=${config}`,
-        `--storage.tsdb.path=${dataDir}`,
-        `--web.listen-address=127.0.0.1:${port}`,
-        "--storage.tsdb.retention.time=30d",
-        "--log.level=warn",
-      ],
-      { stdio: ["ignore", "pipe", "pipe"] },
-    );
+    child = spawn(binary, [...args(port)], { stdio: ["ignore", "pipe", "pipe"] });
     process.on("exit", onExit);
     child.stdout?.on("data", (d: Buffer) => (log += d.toString()));
     child.stderr?.on("data", (d: Buffer) => (log += d.toString()));
     const url = `http://127.0.0.1:${port}`;
-    const deadline = Date.now() + (options.readyTimeoutMs ?? 30_000);
+    const timeout = options.readyTimeoutMs ?? 30_000;
+    const deadline = Date.now() + timeout;
     for (;;) {
-      if (child.exitCode !== null) throw new Error(`prometheus exited with ${child.exitCode}:\n${log}`);
+      if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}:\n${log}`);
       try {
         if ((await fetch(`${url}/-/ready`)).ok) break;
       } catch {
         // Not listening yet.
       }
-      if (Date.now() > deadline) throw new Error(`prometheus not ready after ${options.readyTimeoutMs ?? 30_000} ms:\n${log}`);
+      if (Date.now() > deadline) throw new Error(`${name} not ready after ${timeout} ms:\n${log}`);
       await new Promise((r) => setTimeout(r, 100));
     }
-    return { url, dataDir, stop };
+    return { url, stop };
   } catch (e) {
     await stop();
     throw e;
   }
+}
+
+/** Starts Prometheus on 127.0.0.1, a free port and a temporary directory. */
+export async function startPrometheus(options: StartOptions = {}): Promise<RunningPrometheus> {
+  const dir = mkdtempSync(join(tmpdir(), "lint-prometheus-"));
+  const dataDir = join(dir, "data");
+  const config = join(dir, "prometheus.yml");
+  const server = await startLoopbackServer(
+    requireTool("prometheus"),
+    dir,
+    (port) => [
+      `--config.file=${config}`,
+      `--storage.tsdb.path=${dataDir}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      "--storage.tsdb.retention.time=30d",
+      "--log.level=warn",
+    ],
+    {
+      readyTimeoutMs: options.readyTimeoutMs,
+      prepare: async () => {
+        await options.prepare?.(dataDir);
+        writeFileSync(config, options.config ?? "global:\n  scrape_interval: 30s\n  evaluation_interval: 30s\n");
+      },
+    },
+  );
+  return { ...server, dataDir };
 }
 
 export interface PromSeries {

@@ -36,7 +36,7 @@ const demoMetric = counter({
   unit: "short",
   labels: ["mode", "kind"],
   values: { mode: ["fast", "slow"] },
-  source: { exporter: "demo exporter", owner: "upstream", reference: "demo reference" },
+  source: { id: "demo", exporter: "demo exporter", owner: "upstream", reference: "demo reference" },
 });
 
 function demoSeries(): string {
