@@ -21,7 +21,7 @@ import {
   summarize,
   type MetadataType,
 } from "../src/lint/index";
-import { formatInputError, EXIT_USAGE } from "../src/lint/report";
+import { formatInputError, formatSummary, EXIT_USAGE } from "../src/lint/report";
 import { parseDuration } from "../src/lint/duration";
 import { recoverOutDir } from "../src/pipeline/write";
 import { platformCatalogue } from "./platform";
@@ -115,12 +115,9 @@ async function main(): Promise<number> {
     ...(profile ? { profile } : {}),
   });
   if (values.format === "json") process.stdout.write(`${formatJson(result)}\n`);
-  else {
-    for (const f of result.findings) process.stdout.write(`${formatFinding(f)}\n`);
-    const s = summarize(result.findings);
-    process.stderr.write(`${result.files} file(s): ${s.errors} error(s), ${s.warnings} warning(s), ${s.suppressed} suppressed\n`);
-  }
+  else for (const f of result.findings) process.stdout.write(`${formatFinding(f)}\n`);
   for (const e of result.inputErrors) process.stderr.write(`${formatInputError(e)}\n`);
+  if (values.format !== "json") process.stderr.write(`${formatSummary(result)}\n`);
   return exitCode(result, values.strict);
 }
 

@@ -1,6 +1,7 @@
 // Output: one finding per line (`file: a › b › c: rule-id: message`) or JSON, and exit codes.
 
 import { formatFinding, type LintFinding } from "../model/finding";
+import { escapeControl } from "../model/text";
 import type { InputError, RunResult } from "./files";
 
 export { formatFinding };
@@ -9,8 +10,16 @@ export const EXIT_OK = 0;
 export const EXIT_FINDINGS = 1;
 export const EXIT_USAGE = 2;
 
+/** One line per error; a multi-line reason (a YAML error's code frame) continues indented. Control characters are escaped. */
 export function formatInputError(e: InputError): string {
-  return `${e.file}: cannot lint: ${e.reason}`;
+  const [first, ...rest] = e.reason.split("\n").map((l) => escapeControl(l.trimEnd()));
+  return [`${escapeControl(e.file)}: cannot lint: ${first}`, ...rest.filter((l) => l.trim() !== "").map((l) => `    ${l}`)].join("\n");
+}
+
+/** The last line of text output: every count, input errors included. */
+export function formatSummary(result: RunResult): string {
+  const s = summarize(result.findings);
+  return `${result.files} file(s): ${s.errors} error(s), ${s.warnings} warning(s), ${s.suppressed} suppressed, ${result.inputErrors.length} input error(s)`;
 }
 
 export interface Summary {

@@ -30,7 +30,8 @@ export function readRuleGroups(text: string, required: boolean): RuleGroupSource
   }
   const sources: RuleGroupSource[] = [];
   for (const doc of Array.isArray(docs) ? docs : [docs]) {
-    if (doc.errors.length) throw new RuleFileError(`invalid YAML: ${doc.errors[0]!.message.split("\n")[0]}`);
+    // The whole message: its first line says what, the rest shows where (line, column, the text).
+    if (doc.errors.length) throw new RuleFileError(`invalid YAML: ${doc.errors[0]!.message.trimEnd()}`);
     let value: unknown;
     try {
       value = doc.toJS({ maxAliasCount: 100 });

@@ -1,5 +1,7 @@
 // The one shape for "something is wrong": lint findings, the build's checks of its own output
-// and a compiler's refusal of a definition all use it. Imports nothing of ours.
+// and a compiler's refusal of a definition all use it.
+
+import { escapeControl } from "./text";
 
 export type Severity = "error" | "warning";
 /** correctness: the query, rule or dashboard is wrong or will mislead; style: a house convention. */
@@ -34,8 +36,9 @@ export type LintFinding = Finding & { readonly file: string; readonly rule: stri
 
 export const isError = (f: Finding): boolean => (f.severity ?? "error") === "error" && f.suppressed === undefined;
 
+/** One line of text output. Titles and messages come from files: control characters are escaped, so a title cannot start a line of its own (or forge a CI annotation such as `::error`). */
 export function formatFinding(f: Finding): string {
   const where = [f.file, f.location.length ? f.location.join(" › ") : undefined].filter(Boolean).join(": ");
   const tags = [f.severity === "warning" ? "warning" : "", f.suppressed !== undefined ? `suppressed: ${f.suppressed}` : ""].filter(Boolean);
-  return `${where ? `${where}: ` : ""}${f.rule ? `${f.rule}: ` : ""}${f.message}${tags.length ? ` (${tags.join("; ")})` : ""}`;
+  return escapeControl(`${where ? `${where}: ` : ""}${f.rule ? `${f.rule}: ` : ""}${f.message}${tags.length ? ` (${tags.join("; ")})` : ""}`);
 }

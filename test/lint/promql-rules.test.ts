@@ -89,9 +89,10 @@ describe("PromQL rules", () => {
   });
 
   it("reports every syntax error, the end of input included", () => {
-    const msgs = messagesOf("sum(foo bar) + (", external, "syntax");
+    const query = "sum(foo bar) + (";
+    const msgs = messagesOf(query, external, "syntax");
     expect(msgs.length).toBeGreaterThanOrEqual(2);
-    expect(msgs.at(-1)).toBe("unexpected end of input");
+    expect(msgs.at(-1)).toBe(`unexpected end of input at column ${query.length + 1}`);
     expect(messagesOf("", external, "syntax")).toEqual(["empty expression"]);
   });
 
@@ -105,8 +106,9 @@ describe("PromQL rules", () => {
   });
 
   it("reports syntax columns in the original query, not the substituted one", () => {
-    const [msg] = messagesOf("rate(x_total[$__rate_interval]) +", dash, "syntax");
-    expect(msg).toBe("unexpected end of input");
+    const query = "rate(x_total[$__rate_interval]) +";
+    const [msg] = messagesOf(query, dash, "syntax");
+    expect(msg).toBe(`unexpected end of input at column ${query.length + 1}`); // the variable's text, not its stand-in
     const [col] = messagesOf("rate(x_total[$__rate_interval]) ) + 1", dash, "syntax");
     expect(col).toContain("column 33");
   });

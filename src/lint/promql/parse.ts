@@ -23,6 +23,17 @@ import { AGGREGATIONS, FUNCTIONS } from "./functions";
 /** Deeper nesting than this is not built (lezer copes; our recursion need not). */
 export const MAX_DEPTH = 400;
 
+/**
+ * Up to this many characters lezer's verdict on a query is exact. Past it, a long left-associative
+ * chain (`a or b or ...`, `up + up + ...`) trips a safeguard in @lezer/lr (Recover.MinBigReduction =
+ * 2000 characters, Rec.MaxLeftAssociativeReductionCount = 300, hard-coded; added in 1.3.0 for
+ * codemirror/dev#1030, its side effects discussed in codemirror/dev#1068): more than 300 reductions
+ * of one node spanning 2,000+ characters from the same start make the parser force the stack out
+ * of that node, which leaves error nodes in a valid query. So an error found only past this
+ * offset may be lezer's, not the query's: such a query is reported as too long to analyse.
+ */
+export const LEZER_EXACT_LENGTH = 2000;
+
 /** What the parser found wrong: the text does not parse, or the types do not fit. */
 export interface ParseProblem {
   readonly kind: "parse" | "type";
@@ -37,6 +48,8 @@ export interface ParsedQuery {
   readonly hasSyntaxErrors: boolean;
   /** True when nesting went past MAX_DEPTH and part of the tree was not built. */
   readonly truncated: boolean;
+  /** Set when the query is too long for the parser's verdict to be trusted (LEZER_EXACT_LENGTH): nothing was analysed. */
+  readonly tooLong?: string;
   /** Every node of the tree, parents before children; rules iterate this flat list. */
   readonly nodes: readonly Expr[];
 }
@@ -53,8 +66,20 @@ const EXPR_NODES = new Set([
   "SmoothedExpr", "ParenExpr", "StringLiteral", "SubqueryExpr", "UnaryExpr", "VectorSelector", "StepInvariantExpr",
 ]);
 
+/** A query the parser cannot judge: no problems claimed, nothing analysed, and why. */
+function unanalysed(text: string, reason: string): ParsedQuery {
+  return { root: { kind: "unknown", from: 0, to: text.length, type: "unknown", labels: null }, problems: [], hasSyntaxErrors: false, truncated: true, tooLong: reason, nodes: [] };
+}
+
 export function parsePromQL(text: string, ctx: BuildContext): ParsedQuery {
-  const tree = parser.parse(text);
+  let tree: ReturnType<typeof parser.parse>;
+  try {
+    tree = parser.parse(text);
+  } catch (e) {
+    // Building the tree of a very long chain recurses past the call stack (@lezer/common).
+    if (e instanceof RangeError) return unanalysed(text, `${text.length} characters: too long for the PromQL parser (its tree is deeper than the call stack)`);
+    throw e;
+  }
   const problems: ParseProblem[] = [];
   let hasSyntaxErrors = false;
   let lastErrorAt = -1;
@@ -73,6 +98,15 @@ export function parsePromQL(text: string, ctx: BuildContext): ParsedQuery {
     },
   });
 
+  const firstError = problems[0]?.from;
+  if (firstError !== undefined && firstError >= LEZER_EXACT_LENGTH)
+    return unanalysed(text, `${text.length} characters: longer than the ${LEZER_EXACT_LENGTH} the PromQL parser judges exactly, and its only errors lie beyond that (a parser limit, not necessarily the query's)`);
+  if (firstError !== undefined) {
+    // Errors past the limit may be the parser's own; the query is invalid anyway, so keep the sure ones.
+    const sure = problems.filter((p) => p.from < LEZER_EXACT_LENGTH);
+    problems.splice(0, problems.length, ...sure);
+  }
+
   const builder = new Builder(text, ctx, problems);
   // `# comment` lines are nodes of their own; the expression is the one other child.
   let top = tree.topNode.firstChild;
@@ -82,7 +116,7 @@ export function parsePromQL(text: string, ctx: BuildContext): ParsedQuery {
 }
 
 function syntaxMessage(text: string, from: number, to: number): string {
-  if (from >= text.length) return text.trim() === "" ? "empty expression" : "unexpected end of input";
+  if (from >= text.length) return text.trim() === "" ? "empty expression" : `unexpected end of input at column ${text.length + 1}`;
   const snippet = text.slice(from, Math.max(to, from + 1)).slice(0, 30);
   return `unexpected ${JSON.stringify(snippet)} at column ${from + 1}`;
 }
