@@ -83,6 +83,8 @@ async function bundleFor(/** @type {string} */ entry, /** @type {string} */ hash
     outfile: partial,
     logLevel: "error",
     plugins: [ownImportMetaUrl(repoRoot)],
+    // ES module builds first: some packages' CommonJS builds (jsonc-parser's UMD) require() by computed paths.
+    mainFields: ["module", "main"],
     // CommonJS dependencies call require(); an ES module has none of its own.
     banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
   });

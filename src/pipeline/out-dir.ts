@@ -118,12 +118,13 @@ export async function assertReplaceable(outDir: string, protectedRoot: string, f
 }
 
 /**
- * Deletes a tree the build wrote: the files its marker lists, the marker last (so an
+ * Deletes a tree the build wrote: the files its marker lists (and `alsoOwned`: files
+ * assertReplaceable accepted as byte-identical to the new build's), the marker last (so an
  * interrupted removal can be finished later), then folders left empty. Anything else stays;
  * returns what was left behind.
  */
-export async function removeOwnedTree(dir: string): Promise<string[]> {
-  const listed = (await readMarker(dir)) ?? [];
+export async function removeOwnedTree(dir: string, alsoOwned: readonly string[] = []): Promise<string[]> {
+  const listed = [...((await readMarker(dir)) ?? []), ...alsoOwned];
   for (const path of listed) await unlink(join(dir, path)).catch(ignoreMissing);
   await unlink(join(dir, MARKER_FILE)).catch(ignoreMissing);
   await removeEmptyFolders(dir);

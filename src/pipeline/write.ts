@@ -8,7 +8,7 @@ import { chmod, mkdir, mkdtemp, readdir, rename, writeFile } from "node:fs/promi
 import { existsSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import type { OutputFile } from "../model/output";
-import { assertReplaceable, removeOwnedTree, withMarker } from "./out-dir";
+import { assertReplaceable, OutDirError, removeOwnedTree, withMarker } from "./out-dir";
 
 const DIR_MODE = 0o755;
 const FILE_MODE = 0o644;
@@ -74,6 +74,10 @@ export async function writeOutputs(files: readonly OutputFile[], outDir: string,
   }
   crashPoint("staged");
   const previous = previousOf(outDir);
+  if (existsSync(previous)) {
+    await removeOwnedTree(staging);
+    throw new OutDirError(`${previous} holds files the build did not write, left by an interrupted build: move them away, then build again`);
+  }
   const hadPrevious = existsSync(outDir);
   if (hadPrevious) await rename(outDir, previous);
   crashPoint("moved-aside");
@@ -81,7 +85,8 @@ export async function writeOutputs(files: readonly OutputFile[], outDir: string,
   crashPoint("swapped");
   if (hadPrevious) {
     crashPoint("removing-previous");
-    await removeOwnedTree(previous);
+    // assertReplaceable accepted every file there: listed by its marker or identical to one of `files`.
+    await removeOwnedTree(previous, files.map((f) => f.path));
   }
 }
 

@@ -101,6 +101,16 @@ describe("what --out replaces", () => {
     expect(await readdir(tmp)).toEqual(["out"]);
   });
 
+  it("a generated file merged in but not listed (identical to the build's) is replaced and leaves nothing beside", async () => {
+    const out = join(tmp, "out");
+    await writeOutputs(files.slice(1), out, repo);
+    await mkdir(join(out, dirname(files[0]!.path)), { recursive: true });
+    await writeFile(join(out, files[0]!.path), files[0]!.content);
+    await writeOutputs(files, out, repo);
+    await writeOutputs(files, out, repo);
+    expect(await readdir(tmp)).toEqual(["out"]);
+  });
+
   it("stale staging folders and a finished swap's previous tree are cleaned", async () => {
     const out = join(tmp, "out");
     await writeOutputs(files, out, repo);
