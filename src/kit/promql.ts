@@ -128,8 +128,8 @@ export const rate = rangeFunction("rate");
 /** Increase of a counter over a window (`"range"` for the dashboard's time range). */
 export const increase = rangeFunction("increase");
 
-/** The current value of a gauge. Counters are refused: rate them instead. */
-export function gauge<M extends GaugeMetric>(metric: M, where: GaugeMatchers<M> = {}): Vector<LabelOf<M>> {
+/** The current value of a gauge (`gauge()` declares one in the catalogue). Counters are refused: rate them instead. */
+export function current<M extends GaugeMetric>(metric: M, where: GaugeMatchers<M> = {}): Vector<LabelOf<M>> {
   return vector([metric], () => `${metric.name}${renderMatchers(where)}`);
 }
 

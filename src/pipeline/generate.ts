@@ -12,7 +12,7 @@ import { compileResources } from "../compile/resources";
 import { compilePrometheusRules } from "../compile/prometheus-rules";
 import { folderChain, type DashboardDef, type FolderDef } from "../kit/dashboard";
 import { rulesForDeployment, type RuleGroupDef } from "../kit/alert";
-import { checkDeployment } from "../kit/deployment";
+import { checkDeployment, dashboardsForDeployment } from "../kit/deployment";
 import { inhibitionsForDeployment, type InhibitionDef } from "../kit/inhibition";
 import { compileInhibitions } from "../compile/inhibitions";
 import { validateDashboard, validateDashboardSet } from "../validate/dashboard";
@@ -101,7 +101,11 @@ export function generateOutputs(platform: BuildInput): BuildResult {
     location: ["build.config.ts"],
     message,
   }));
-  const input: BuildInput = { ...platform, ruleGroups: rulesForDeployment(platform.ruleGroups, config.deployedSources) };
+  const input: BuildInput = {
+    ...platform,
+    dashboards: dashboardsForDeployment(platform.dashboards, config.deployedSources),
+    ruleGroups: rulesForDeployment(platform.ruleGroups, config.deployedSources),
+  };
   const files: OutputFile[] = [];
 
   const compiled: { def: DashboardDef; json: DashboardJson }[] = [];

@@ -7,7 +7,7 @@ import { metrics as m } from "../../catalogue/metrics";
 import { thresholds as t } from "../../catalogue/thresholds";
 import { ruleGroups } from "../../alerts/index";
 import { alert, breaches, recording, type AnyAlert, type RuleGroupDef, type Severity } from "../../src/kit/alert";
-import { gauge, sum } from "../../src/kit/promql";
+import { current, sum } from "../../src/kit/promql";
 import { compilePrometheusRules, defaultPrometheusRuleOptions, prometheusRuleResourcePaths } from "../../src/compile/prometheus-rules";
 import { validatePrometheusRule } from "../../src/validate/prometheus-rule";
 import { generateOutputs } from "../../src/pipeline/generate";
@@ -18,7 +18,7 @@ import { formatFinding } from "../../src/model/finding";
 const lag = (overrides: Partial<Parameters<typeof alert>[0]> = {}): AnyAlert =>
   alert({
     name: "TestConsumerLag",
-    expr: breaches(sum(gauge(m.kafka_consumergroup_lag), { by: ["consumergroup", "topic"] }), t.consumerLagMessages),
+    expr: breaches(sum(current(m.kafka_consumergroup_lag), { by: ["consumergroup", "topic"] }), t.consumerLagMessages),
     for: "10m",
     severity: "warning",
     summary: "A consumer group falls behind.",
@@ -127,7 +127,7 @@ describe("problems from bad definitions", () => {
     expect(buildMessages([group([lag({ labels: { lag: "{{ $value }}" } })])])).toContain(
       "out/prometheus/test-group.rules.yaml: test-group › TestConsumerLag: alert-value-in-labels: label lag uses $value: every new value makes a new alert; put it in an annotation",
     );
-    const rec = recording("consumergroup:kafka_consumergroup_lag:rate1m", sum(gauge(m.kafka_consumergroup_lag), { by: ["consumergroup"] }));
+    const rec = recording("consumergroup:kafka_consumergroup_lag:rate1m", sum(current(m.kafka_consumergroup_lag), { by: ["consumergroup"] }));
     expect(messages([group([lag()], { recordings: [rec] })])).toContain(
       "test-group › consumergroup:kafka_consumergroup_lag:rate1m: recording rule name says rate1m but the group renders rate() over 5m",
     );

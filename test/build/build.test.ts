@@ -17,7 +17,7 @@ import { LAST_APPLIED_LIMIT_BYTES } from "../../src/compile/kubernetes";
 import { compileDashboard } from "../../src/compile/dashboard";
 import { dashboard, type DashboardDef } from "../../src/kit/dashboard";
 import { query, stat, timeSeries, type PanelDef } from "../../src/kit/panel";
-import { gauge } from "../../src/kit/promql";
+import { current } from "../../src/kit/promql";
 import { metrics } from "../../catalogue/metrics";
 import { serviceMesh } from "../../dashboards/service-mesh";
 
@@ -119,7 +119,7 @@ describe("bad definitions fail the build, name what is wrong and write nothing",
         title: "Brokers",
         description: "Brokers in the cluster.",
         unit: "short",
-        targets: [query(gauge(metrics.kafka_brokers))],
+        targets: [query(current(metrics.kafka_brokers))],
       }),
       ...overrides,
     }) as PanelDef;
@@ -249,7 +249,7 @@ describe("layout", () => {
   it("an explicit gridPos at (0, 0) stays there (the SDK alone would move it to its cursor), and the definition is not mutated", () => {
     const lower = { x: 0, y: 8, w: 12, h: 8 };
     const top = { x: 0, y: 0, w: 12, h: 8 };
-    const panel = (title: string, gridPos: typeof top) => ({ ...timeSeries({ title, description: "d.", unit: "short", targets: [query(gauge(metrics.kafka_brokers))] }), gridPos });
+    const panel = (title: string, gridPos: typeof top) => ({ ...timeSeries({ title, description: "d.", unit: "short", targets: [query(current(metrics.kafka_brokers))] }), gridPos });
     const def = dashboard({ uid: "zero", title: "Zero", description: "Test board.", tags: [], folder: { uid: "f", title: "F" }, variables: [], panels: { lower: panel("Lower", lower), top: panel("Top", top) } });
     const json = compileDashboard(def);
     expect(json.panels.map((p) => p.gridPos)).toEqual([lower, top]);
