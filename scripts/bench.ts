@@ -10,7 +10,7 @@ import { fileURLToPath } from "node:url";
 import { exitWithVerdict, judge, pairedRuns } from "./bench-support";
 
 const repo = fileURLToPath(new URL("..", import.meta.url));
-const SOURCES = ["package.json", "package-lock.json", "tsconfig.json", "tsconfig.build.json", "build.config.ts", "catalogue", "dashboards", "alerts", "src", "scripts", "schema", "out", "test"];
+const SOURCES = ["package.json", "package-lock.json", "tsconfig.json", "tsconfig.build.json", "build.config.ts", "lint.config.yaml", "catalogue", "dashboards", "alerts", "src", "scripts", "schema", "out", "test"];
 const EDITED = "dashboards/event-system.ts";
 const TITLE = 'title: "254Carbon Event-Driven Architecture"';
 

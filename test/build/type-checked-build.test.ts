@@ -23,9 +23,9 @@ const mistakes: readonly { name: string; from: string; to: string; says: RegExp 
   },
   {
     name: "rate() of a gauge",
-    from: "sum(gauge(m.kafka_log_log_size, topics)",
+    from: "sum(current(m.kafka_log_log_size, topics)",
     to: "sum(rate(m.kafka_log_log_size, topics)",
-    says: /kafka_log_log_size|gauge/,
+    says: /kafka_log_log_size|gauge|counter/,
   },
   {
     name: "a legend naming a label the aggregation dropped",
