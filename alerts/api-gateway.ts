@@ -5,7 +5,7 @@ import { quantities as q } from "../catalogue/quantities";
 import { thresholds as t } from "../catalogue/thresholds";
 import { apiGateway } from "../dashboards/api-gateway";
 import { alert, breaches, formatThreshold, recording, value, type RuleGroupDef } from "../src/kit/alert";
-import { absent, and, gauge, gt, rate, sum } from "../src/kit/promql";
+import { absent, and, current, gt, rate, sum } from "../src/kit/promql";
 import { minimumTraffic } from "./traffic";
 
 /** Kong traffic per service and status code, without route/consumer cardinality. */
@@ -64,7 +64,7 @@ export const gatewayAlerts = {
   kongDatastoreUnreachable: alert({
     name: "KongDatastoreUnreachable",
     // Per Kong instance: the target labels (pod, instance) tell which one.
-    expr: breaches(gauge(m.kong_datastore_reachable), t.kongDatastoreReachable),
+    expr: breaches(current(m.kong_datastore_reachable), t.kongDatastoreReachable),
     for: "1m",
     severity: "critical",
     summary: "Kong cannot reach its PostgreSQL datastore.",

@@ -5,9 +5,8 @@ import { quantities as q } from "../catalogue/quantities";
 import { thresholds as t } from "../catalogue/thresholds";
 import { eventSystem } from "../dashboards/event-system";
 import { alert, breaches, formatThreshold, value, type RuleGroupDef } from "../src/kit/alert";
-import { absent, and, appearedAboveZero, changes, eq, gauge, gt, increase, or, rate, sum } from "../src/kit/promql";
+import { absent, and, appearedAboveZero, changes, eq, current, gt, increase, or, rate, sum } from "../src/kit/promql";
 
-const dashboardUid = "events";
 /**
  * Failed deliveries in the last 5 minutes, per producer and topic. Emitter contract (catalogue):
  * the `outcome="failed"` series exists at 0 from start-up, so `increase()` sees the first failure.
@@ -25,12 +24,6 @@ const exporterFrozen = and(
   eq(sum(changes(m.kafka_topic_partition_current_offset)), 0),
   { on: [] },
 );
-
-const panel = {
-  consumerLag: { dashboardUid, panelId: 2 },
-  failedDeliveries: { dashboardUid, panelId: 4 },
-  brokerStatus: { dashboardUid, panelId: 5 },
-} as const;
 
 export const eventAlerts = {
   highConsumerLag: alert({
@@ -82,7 +75,7 @@ export const eventAlerts = {
   }),
   kafkaUnderReplicatedPartitions: alert({
     name: "KafkaUnderReplicatedPartitions",
-    expr: breaches(gauge(m.kafka_server_replicamanager_underreplicatedpartitions), t.underReplicatedPartitions),
+    expr: breaches(current(m.kafka_server_replicamanager_underreplicatedpartitions), t.underReplicatedPartitions),
     for: "10m",
     severity: "warning",
     summary: "Kafka partitions are under-replicated.",

@@ -3,7 +3,7 @@
 // where no standard exporter has one, the metric is the platform's own (owner: "platform",
 // prefix `carbon_`) and its emitter is named.
 
-import { counter, gauge, histogram } from "../src/kit/metric";
+import { counter, family, gauge, histogram } from "../src/kit/metric";
 import { matches, type LabelMatch } from "../src/kit/promql";
 import type { AnyMetric, MetricSource } from "../src/model/metric";
 
@@ -200,287 +200,250 @@ const kafkaTopics = ["carbon.data.ingestion", "carbon.system.health", "carbon.au
 
 export const metrics = {
   // Prometheus
-  up: gauge({
-    name: "up",
-    help: "1 when Prometheus's last scrape of the target succeeded, 0 when it failed; absent once the target is gone from discovery.",
-    unit: "bool",
-    // prometheus-operator's ServiceMonitor/PodMonitor relabelling adds namespace and pod.
-    labels: ["job", "instance", "namespace", "pod"],
-    examples: { job: ["kafka/kafka-resources-metrics", "kafka/kafka-exporter", "kong/kong"], instance: ["10.0.2.10:9404"], namespace: ["kafka"], pod: ["carbon-kafka-0"] },
-    source: prometheusScrape,
+  ...family(prometheusScrape, {
+    up: gauge({
+      help: "1 when Prometheus's last scrape of the target succeeded, 0 when it failed; absent once the target is gone from discovery.",
+      unit: "bool",
+      // prometheus-operator's ServiceMonitor/PodMonitor relabelling adds namespace and pod.
+      labels: ["job", "instance", "namespace", "pod"],
+      examples: { job: ["kafka/kafka-resources-metrics", "kafka/kafka-exporter", "kong/kong"], instance: ["10.0.2.10:9404"], namespace: ["kafka"], pod: ["carbon-kafka-0"] },
+    }),
   }),
 
   // Istio
-  istio_requests_total: counter({
-    name: "istio_requests_total",
-    help: "Requests handled by the mesh, by source, destination, response code and security policy.",
-    unit: "short",
-    labels: istioLabels,
-    values: istioValues,
-    examples: istioExamples,
-    source: istioSidecar,
-  }),
-  istio_request_duration_milliseconds: histogram({
-    name: "istio_request_duration_milliseconds",
-    help: "Request duration as seen by the reporting proxy.",
-    unit: "ms",
-    labels: istioLabels,
-    values: istioValues,
-    examples: istioExamples,
-    source: istioSidecar,
+  ...family(istioSidecar, {
+    istio_requests_total: counter({
+      help: "Requests handled by the mesh, by source, destination, response code and security policy.",
+      unit: "short",
+      labels: istioLabels,
+      values: istioValues,
+      examples: istioExamples,
+    }),
+    istio_request_duration_milliseconds: histogram({
+      help: "Request duration as seen by the reporting proxy.",
+      unit: "ms",
+      labels: istioLabels,
+      values: istioValues,
+      examples: istioExamples,
+    }),
   }),
 
   // Envoy cluster stats (opt-in through proxyStatsMatcher)
-  envoy_cluster_outlier_detection_ejections_active: gauge({
-    name: "envoy_cluster_outlier_detection_ejections_active",
-    help: "Hosts currently ejected from the upstream cluster by outlier detection.",
-    unit: "short",
-    labels: envoyLabels,
-    examples: envoyExamples,
-    source: envoyClusterStats,
-  }),
-  envoy_cluster_circuit_breakers_default_cx_open: gauge({
-    name: "envoy_cluster_circuit_breakers_default_cx_open",
-    help: "1 while the connection circuit breaker of the cluster is open.",
-    unit: "bool",
-    labels: envoyLabels,
-    examples: envoyExamples,
-    source: envoyClusterStats,
-  }),
-  envoy_cluster_circuit_breakers_default_rq_open: gauge({
-    name: "envoy_cluster_circuit_breakers_default_rq_open",
-    help: "1 while the request circuit breaker of the cluster is open.",
-    unit: "bool",
-    labels: envoyLabels,
-    examples: envoyExamples,
-    source: envoyClusterStats,
-  }),
-  envoy_cluster_circuit_breakers_default_rq_pending_open: gauge({
-    name: "envoy_cluster_circuit_breakers_default_rq_pending_open",
-    help: "1 while the pending-request circuit breaker of the cluster is open.",
-    unit: "bool",
-    labels: envoyLabels,
-    examples: envoyExamples,
-    source: envoyClusterStats,
-  }),
-  envoy_cluster_upstream_cx_active: gauge({
-    name: "envoy_cluster_upstream_cx_active",
-    help: "Active upstream connections of the cluster's connection pool.",
-    unit: "short",
-    labels: envoyLabels,
-    examples: envoyExamples,
-    source: envoyClusterStats,
-  }),
-  envoy_cluster_upstream_rq_pending_overflow: counter({
-    name: "envoy_cluster_upstream_rq_pending_overflow",
-    help: "Requests that overflowed the connection pool or circuit breaker and failed.",
-    unit: "short",
-    labels: envoyLabels,
-    examples: envoyExamples,
-    source: envoyClusterStats,
-  }),
-  envoy_cluster_upstream_rq_retry: counter({
-    name: "envoy_cluster_upstream_rq_retry",
-    help: "Upstream request retries.",
-    unit: "short",
-    labels: envoyLabels,
-    examples: envoyExamples,
-    source: envoyClusterStats,
-  }),
-  envoy_cluster_upstream_rq_total: counter({
-    name: "envoy_cluster_upstream_rq_total",
-    help: "Upstream requests, retries included.",
-    unit: "short",
-    labels: envoyLabels,
-    examples: envoyExamples,
-    source: envoyClusterStats,
+  ...family(envoyClusterStats, {
+    envoy_cluster_outlier_detection_ejections_active: gauge({
+      help: "Hosts currently ejected from the upstream cluster by outlier detection.",
+      unit: "short",
+      labels: envoyLabels,
+      examples: envoyExamples,
+    }),
+    envoy_cluster_circuit_breakers_default_cx_open: gauge({
+      help: "1 while the connection circuit breaker of the cluster is open.",
+      unit: "bool",
+      labels: envoyLabels,
+      examples: envoyExamples,
+    }),
+    envoy_cluster_circuit_breakers_default_rq_open: gauge({
+      help: "1 while the request circuit breaker of the cluster is open.",
+      unit: "bool",
+      labels: envoyLabels,
+      examples: envoyExamples,
+    }),
+    envoy_cluster_circuit_breakers_default_rq_pending_open: gauge({
+      help: "1 while the pending-request circuit breaker of the cluster is open.",
+      unit: "bool",
+      labels: envoyLabels,
+      examples: envoyExamples,
+    }),
+    envoy_cluster_upstream_cx_active: gauge({
+      help: "Active upstream connections of the cluster's connection pool.",
+      unit: "short",
+      labels: envoyLabels,
+      examples: envoyExamples,
+    }),
+    envoy_cluster_upstream_rq_pending_overflow: counter({
+      help: "Requests that overflowed the connection pool or circuit breaker and failed.",
+      unit: "short",
+      labels: envoyLabels,
+      examples: envoyExamples,
+    }),
+    envoy_cluster_upstream_rq_retry: counter({
+      help: "Upstream request retries.",
+      unit: "short",
+      labels: envoyLabels,
+      examples: envoyExamples,
+    }),
+    envoy_cluster_upstream_rq_total: counter({
+      help: "Upstream requests, retries included.",
+      unit: "short",
+      labels: envoyLabels,
+      examples: envoyExamples,
+    }),
   }),
 
   // Kong 3.x
-  kong_http_requests_total: counter({
-    name: "kong_http_requests_total",
-    help: "HTTP requests proxied by Kong; source=\"kong\" when Kong answered itself (auth, rate limit). With per_consumer, requests without an authenticated consumer carry consumer=\"\" (no label in Prometheus).",
-    unit: "short",
-    labels: ["service", "route", "code", "source", "workspace", "consumer"],
-    values: { source: ["service", "kong"] },
-    // "": Kong's exporter sets consumer = "" for requests without an authenticated consumer.
-    examples: { ...kongRouteExamples, code: ["200", "401", "403", "429", "500", "503"], consumer: ["ingestion-client", "trading-desk", ""] },
-    source: kongPrometheus(kongFlags.statusCodes, true),
+  ...family(kongPrometheus(kongFlags.statusCodes, true), {
+    kong_http_requests_total: counter({
+      help: "HTTP requests proxied by Kong; source=\"kong\" when Kong answered itself (auth, rate limit). With per_consumer, requests without an authenticated consumer carry consumer=\"\" (no label in Prometheus).",
+      unit: "short",
+      labels: ["service", "route", "code", "source", "workspace", "consumer"],
+      values: { source: ["service", "kong"] },
+      // "": Kong's exporter sets consumer = "" for requests without an authenticated consumer.
+      examples: { ...kongRouteExamples, code: ["200", "401", "403", "429", "500", "503"], consumer: ["ingestion-client", "trading-desk", ""] },
+    }),
   }),
-  kong_request_latency_ms: histogram({
-    name: "kong_request_latency_ms",
-    help: "Total request latency in Kong, from first byte read to last byte sent.",
-    unit: "ms",
-    labels: kongRouteLabels,
-    examples: kongRouteExamples,
-    source: kongPrometheus(kongFlags.latency, true),
+  ...family(kongPrometheus(kongFlags.latency, true), {
+    kong_request_latency_ms: histogram({
+      help: "Total request latency in Kong, from first byte read to last byte sent.",
+      unit: "ms",
+      labels: kongRouteLabels,
+      examples: kongRouteExamples,
+    }),
+    kong_upstream_latency_ms: histogram({
+      help: "Time the upstream service took to answer.",
+      unit: "ms",
+      labels: kongRouteLabels,
+      examples: kongRouteExamples,
+    }),
   }),
-  kong_upstream_latency_ms: histogram({
-    name: "kong_upstream_latency_ms",
-    help: "Time the upstream service took to answer.",
-    unit: "ms",
-    labels: kongRouteLabels,
-    examples: kongRouteExamples,
-    source: kongPrometheus(kongFlags.latency, true),
+  ...family(kongPrometheus(kongFlags.bandwidth, true), {
+    kong_bandwidth_bytes: counter({
+      help: "Bytes through Kong, by direction.",
+      unit: "bytes",
+      labels: ["service", "route", "direction", "workspace", "consumer"],
+      values: { direction: ["ingress", "egress"] },
+      examples: { ...kongRouteExamples, consumer: ["ingestion-client"] },
+    }),
   }),
-  kong_bandwidth_bytes: counter({
-    name: "kong_bandwidth_bytes",
-    help: "Bytes through Kong, by direction.",
-    unit: "bytes",
-    labels: ["service", "route", "direction", "workspace", "consumer"],
-    values: { direction: ["ingress", "egress"] },
-    examples: { ...kongRouteExamples, consumer: ["ingestion-client"] },
-    source: kongPrometheus(kongFlags.bandwidth, true),
+  ...family(kongPrometheus(), {
+    kong_datastore_reachable: gauge({
+      help: "1 when Kong can reach its datastore (PostgreSQL), else 0.",
+      unit: "bool",
+      labels: [],
+    }),
+    kong_nginx_connections_total: gauge({
+      help: "NGINX connections by state. A gauge despite its `_total` suffix: never rate it.",
+      unit: "short",
+      labels: ["node_id", "subsystem", "state"],
+      values: { state: ["accepted", "active", "handled", "reading", "total", "waiting", "writing"] },
+      examples: { node_id: ["kong-7f6d5-abcde"], subsystem: ["http"] },
+    }),
   }),
-  kong_datastore_reachable: gauge({
-    name: "kong_datastore_reachable",
-    help: "1 when Kong can reach its datastore (PostgreSQL), else 0.",
-    unit: "bool",
-    labels: [],
-    source: kongPrometheus(),
+  ...family(kongPrometheus(kongFlags.upstreamHealth), {
+    kong_upstream_target_health: gauge({
+      help: "1 for the health state an upstream target is in, 0 for the others.",
+      unit: "bool",
+      labels: ["upstream", "target", "address", "state", "subsystem"],
+      values: { state: ["healthchecks_off", "healthy", "unhealthy", "dns_error"] },
+      examples: { upstream: ["ingestion-api-upstream"], target: ["10.0.1.15:8080", "10.0.1.16:8080"], address: ["10.0.1.15:8080", "10.0.1.16:8080"], subsystem: ["http"] },
+    }),
   }),
-  kong_nginx_connections_total: gauge({
-    name: "kong_nginx_connections_total",
-    help: "NGINX connections by state. A gauge despite its `_total` suffix: never rate it.",
-    unit: "short",
-    labels: ["node_id", "subsystem", "state"],
-    values: { state: ["accepted", "active", "handled", "reading", "total", "waiting", "writing"] },
-    examples: { node_id: ["kong-7f6d5-abcde"], subsystem: ["http"] },
-    source: kongPrometheus(),
-  }),
-  kong_upstream_target_health: gauge({
-    name: "kong_upstream_target_health",
-    help: "1 for the health state an upstream target is in, 0 for the others.",
-    unit: "bool",
-    labels: ["upstream", "target", "address", "state", "subsystem"],
-    values: { state: ["healthchecks_off", "healthy", "unhealthy", "dns_error"] },
-    examples: { upstream: ["ingestion-api-upstream"], target: ["10.0.1.15:8080", "10.0.1.16:8080"], address: ["10.0.1.15:8080", "10.0.1.16:8080"], subsystem: ["http"] },
-    source: kongPrometheus(kongFlags.upstreamHealth),
-  }),
-  carbon_gateway_cache_responses_total: counter({
-    name: "carbon_gateway_cache_responses_total",
-    help: "Responses on cached routes by proxy-cache status (Hit, Miss, Bypass, Refresh).",
-    unit: "short",
-    labels: ["service", "route", "cache_status"],
-    values: { cache_status: ["Hit", "Miss", "Bypass", "Refresh"] },
-    examples: { service: kongRouteExamples.service, route: kongRouteExamples.route },
-    source: gatewayCacheLogger,
+  ...family(gatewayCacheLogger, {
+    carbon_gateway_cache_responses_total: counter({
+      help: "Responses on cached routes by proxy-cache status (Hit, Miss, Bypass, Refresh).",
+      unit: "short",
+      labels: ["service", "route", "cache_status"],
+      values: { cache_status: ["Hit", "Miss", "Bypass", "Refresh"] },
+      examples: { service: kongRouteExamples.service, route: kongRouteExamples.route },
+    }),
   }),
 
   // Kafka: kafka_exporter
-  kafka_brokers: gauge({
-    name: "kafka_brokers",
-    help: "Brokers in the cluster metadata, as seen by kafka_exporter.",
-    unit: "short",
-    labels: [],
-    source: kafkaExporter,
-  }),
-  kafka_consumergroup_lag: gauge({
-    name: "kafka_consumergroup_lag",
-    help: "Messages a consumer group is behind the partition's latest offset.",
-    unit: "short",
-    labels: ["consumergroup", "topic", "partition"],
-    examples: { consumergroup: ["carbon-ingestion-workers", "carbon-audit-sink"], topic: kafkaTopics, partition: ["0", "1"] },
-    source: kafkaExporter,
-  }),
-  kafka_topic_partition_current_offset: gauge({
-    name: "kafka_topic_partition_current_offset",
-    help: "Latest offset of a partition.",
-    unit: "short",
-    labels: ["topic", "partition"],
-    examples: { topic: kafkaTopics, partition: ["0", "1"] },
-    source: kafkaExporter,
-  }),
-  kafka_topic_partition_oldest_offset: gauge({
-    name: "kafka_topic_partition_oldest_offset",
-    help: "Oldest offset still retained in a partition.",
-    unit: "short",
-    labels: ["topic", "partition"],
-    examples: { topic: kafkaTopics, partition: ["0", "1"] },
-    source: kafkaExporter,
+  ...family(kafkaExporter, {
+    kafka_brokers: gauge({
+      help: "Brokers in the cluster metadata, as seen by kafka_exporter.",
+      unit: "short",
+      labels: [],
+    }),
+    kafka_consumergroup_lag: gauge({
+      help: "Messages a consumer group is behind the partition's latest offset.",
+      unit: "short",
+      labels: ["consumergroup", "topic", "partition"],
+      examples: { consumergroup: ["carbon-ingestion-workers", "carbon-audit-sink"], topic: kafkaTopics, partition: ["0", "1"] },
+    }),
+    kafka_topic_partition_current_offset: gauge({
+      help: "Latest offset of a partition.",
+      unit: "short",
+      labels: ["topic", "partition"],
+      examples: { topic: kafkaTopics, partition: ["0", "1"] },
+    }),
+    kafka_topic_partition_oldest_offset: gauge({
+      help: "Oldest offset still retained in a partition.",
+      unit: "short",
+      labels: ["topic", "partition"],
+      examples: { topic: kafkaTopics, partition: ["0", "1"] },
+    }),
   }),
 
   // Kafka: broker JMX
-  kafka_server_brokertopicmetrics_messagesin_total: counter({
-    name: "kafka_server_brokertopicmetrics_messagesin_total",
-    help: "Messages written to the broker, per topic (the series without `topic` is the broker total).",
-    unit: "short",
-    labels: ["topic", "pod"],
-    examples: { topic: kafkaTopics, pod: ["kafka-0", "kafka-1"] },
-    source: kafkaJmx,
-  }),
-  kafka_server_brokertopicmetrics_failedproducerequests_total: counter({
-    name: "kafka_server_brokertopicmetrics_failedproducerequests_total",
-    help: "Produce requests the broker rejected, per topic.",
-    unit: "short",
-    labels: ["topic", "pod"],
-    examples: { topic: kafkaTopics, pod: ["kafka-0", "kafka-1"] },
-    source: kafkaJmx,
-  }),
-  kafka_server_replicamanager_underreplicatedpartitions: gauge({
-    name: "kafka_server_replicamanager_underreplicatedpartitions",
-    help: "Partitions led by this broker with fewer in-sync replicas than replicas.",
-    unit: "short",
-    labels: ["pod"],
-    source: kafkaJmx,
-  }),
-  kafka_controller_kafkacontroller_offlinepartitionscount: gauge({
-    name: "kafka_controller_kafkacontroller_offlinepartitionscount",
-    help: "Partitions without an active leader (reported by the controller).",
-    unit: "short",
-    labels: ["pod"],
-    source: kafkaJmx,
-  }),
-  kafka_log_log_size: gauge({
-    name: "kafka_log_log_size",
-    help: "Bytes on disk of a partition's log on one broker.",
-    unit: "bytes",
-    labels: ["topic", "partition", "pod"],
-    examples: { topic: kafkaTopics, partition: ["0", "1"], pod: ["kafka-0", "kafka-1"] },
-    source: kafkaJmx,
+  ...family(kafkaJmx, {
+    kafka_server_brokertopicmetrics_messagesin_total: counter({
+      help: "Messages written to the broker, per topic (the series without `topic` is the broker total).",
+      unit: "short",
+      labels: ["topic", "pod"],
+      examples: { topic: kafkaTopics, pod: ["kafka-0", "kafka-1"] },
+    }),
+    kafka_server_brokertopicmetrics_failedproducerequests_total: counter({
+      help: "Produce requests the broker rejected, per topic.",
+      unit: "short",
+      labels: ["topic", "pod"],
+      examples: { topic: kafkaTopics, pod: ["kafka-0", "kafka-1"] },
+    }),
+    kafka_server_replicamanager_underreplicatedpartitions: gauge({
+      help: "Partitions led by this broker with fewer in-sync replicas than replicas.",
+      unit: "short",
+      labels: ["pod"],
+    }),
+    kafka_controller_kafkacontroller_offlinepartitionscount: gauge({
+      help: "Partitions without an active leader (reported by the controller).",
+      unit: "short",
+      labels: ["pod"],
+    }),
+    kafka_log_log_size: gauge({
+      help: "Bytes on disk of a partition's log on one broker.",
+      unit: "bytes",
+      labels: ["topic", "partition", "pod"],
+      examples: { topic: kafkaTopics, partition: ["0", "1"], pod: ["kafka-0", "kafka-1"] },
+    }),
   }),
 
   // Platform event libraries
-  carbon_events_produced_total: counter({
-    name: "carbon_events_produced_total",
-    help: "Events a service handed to Kafka through the platform library, by type and delivery outcome.",
-    unit: "short",
-    labels: ["producer", "event_family", "event_type", "topic", "outcome"],
-    examples: { producer: ["ingestion-api", "audit-service"], topic: kafkaTopics },
-    values: {
-      event_family: ["data", "system", "audit"],
-      event_type: [
-        "data_ingestion",
-        "data_quality",
-        "data_lineage",
-        "data_transformation",
-        "service_health",
-        "deployment",
-        "config_change",
-        "security",
-        "user_action",
-        "api_call",
-        "data_access",
-        "admin_operation",
-      ],
-      outcome: ["delivered", "failed"],
-    },
-    source: eventLibrary,
+  ...family(eventLibrary, {
+    carbon_events_produced_total: counter({
+      help: "Events a service handed to Kafka through the platform library, by type and delivery outcome.",
+      unit: "short",
+      labels: ["producer", "event_family", "event_type", "topic", "outcome"],
+      examples: { producer: ["ingestion-api", "audit-service"], topic: kafkaTopics },
+      values: {
+        event_family: ["data", "system", "audit"],
+        event_type: [
+          "data_ingestion",
+          "data_quality",
+          "data_lineage",
+          "data_transformation",
+          "service_health",
+          "deployment",
+          "config_change",
+          "security",
+          "user_action",
+          "api_call",
+          "data_access",
+          "admin_operation",
+        ],
+        outcome: ["delivered", "failed"],
+      },
+    }),
   }),
-  carbon_event_processing_duration_seconds: histogram({
-    name: "carbon_event_processing_duration_seconds",
-    help: "Seconds from an event's timestamp (set by the producer library) to the end of its handling by a consumer.",
-    unit: "s",
-    // Up to 10 minutes: a consumer catching up on a backlog handles events minutes old, and a
-    // p99 beyond the last finite bucket is not computable (histogram_quantile returns +Inf's bound).
-    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600],
-    labels: ["consumer", "event_family", "event_type", "topic"],
-    examples: { consumer: ["lineage-worker", "audit-sink"], event_type: ["data_ingestion", "service_health", "user_action"], topic: kafkaTopics },
-    values: { event_family: ["data", "system", "audit"] },
-    source: {
-      ...eventLibrary,
-      requires: "consumers must use the platform library's consume helper, which observes this histogram",
-    },
+  ...family({ ...eventLibrary, requires: "consumers must use the platform library's consume helper, which observes this histogram" }, {
+    carbon_event_processing_duration_seconds: histogram({
+      help: "Seconds from an event's timestamp (set by the producer library) to the end of its handling by a consumer.",
+      unit: "s",
+      // Up to 10 minutes: a consumer catching up on a backlog handles events minutes old, and a
+      // p99 beyond the last finite bucket is not computable (histogram_quantile returns +Inf's bound).
+      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600],
+      labels: ["consumer", "event_family", "event_type", "topic"],
+      examples: { consumer: ["lineage-worker", "audit-sink"], event_type: ["data_ingestion", "service_health", "user_action"], topic: kafkaTopics },
+      values: { event_family: ["data", "system", "audit"] },
+    }),
   }),
 } as const;
 

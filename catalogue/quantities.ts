@@ -7,7 +7,7 @@ import {
   clampMin,
   count,
   eq,
-  gauge,
+  current,
   gt,
   histogramQuantile,
   matches,
@@ -39,7 +39,7 @@ const noEndpointFlags = matches(".*(UH|UF|URX).*");
 const byService = { by: ["destination_service_namespace", "destination_service_name"] } as const;
 
 /** Scrape targets of a job that answered their last scrape, 0 when none (or none exist). */
-const targetsUp = (selector: ScrapeSelector) => orZero(count(eq(gauge(m.up, selector), 1)));
+const targetsUp = (selector: ScrapeSelector) => orZero(count(eq(current(m.up, selector), 1)));
 
 /**
  * Filters a dashboard adds (e.g. `$namespace`); rules pass none. `namespace` is the receiving
@@ -153,7 +153,7 @@ export const quantities = {
    * group never committed an offset on; summed as is, those would hide lag elsewhere.
    */
   consumerLag: (where: { readonly topic?: LabelMatch } = {}) =>
-    sum(clampMin(gauge(m.kafka_consumergroup_lag, { topic: where.topic }), 0), { by: ["consumergroup", "topic"] }),
+    sum(clampMin(current(m.kafka_consumergroup_lag, { topic: where.topic }), 0), { by: ["consumergroup", "topic"] }),
 
   /** Failed deliveries per second, per producer and topic. */
   failedEventDeliveries: (where: { readonly topic?: LabelMatch } = {}) =>
@@ -166,6 +166,6 @@ export const quantities = {
   kongNodesUp: () => targetsUp(deployment.scrapeTargets.kong),
 
   /** Partitions without a leader. In KRaft every controller reports the count: the max, not the sum. */
-  offlinePartitions: () => max(gauge(m.kafka_controller_kafkacontroller_offlinepartitionscount)),
+  offlinePartitions: () => max(current(m.kafka_controller_kafkacontroller_offlinepartitionscount)),
 
 } as const;

@@ -8,7 +8,7 @@ import { quantities } from "../catalogue/quantities";
 import { thresholds } from "../catalogue/thresholds";
 import { dashboard, labelVariable } from "../src/kit/dashboard";
 import { barGauge, pieChart, query, stat, timeSeries } from "../src/kit/panel";
-import { count, eq, gauge, histogramQuantile, increase, matches, max, min, notEqual, orZero, rate, sum, topk } from "../src/kit/promql";
+import { count, eq, current, histogramQuantile, increase, matches, max, min, notEqual, orZero, rate, sum, topk } from "../src/kit/promql";
 import { folders } from "./folders";
 
 const service = labelVariable("service", "Kong service", m.kong_http_requests_total, "service");
@@ -89,10 +89,10 @@ export const apiGateway = dashboard({
         "Whether every Kong node reaches its datastore, active client connections, upstream targets that any Kong node's health checks find unhealthy or cannot resolve (dns_error; 0 when none), and Kong nodes answering Prometheus's scrape (red at 0: KongDown).",
       unit: "short",
       targets: [
-        query(min(gauge(m.kong_datastore_reachable)), { legend: () => "datastore reachable", threshold: thresholds.kongDatastoreReachable, unit: "bool" }),
-        query(sum(gauge(m.kong_nginx_connections_total, { state: "active" })), { legend: () => "active connections", threshold: null }),
+        query(min(current(m.kong_datastore_reachable)), { legend: () => "datastore reachable", threshold: thresholds.kongDatastoreReachable, unit: "bool" }),
+        query(sum(current(m.kong_nginx_connections_total, { state: "active" })), { legend: () => "active connections", threshold: null }),
         // Every Kong node reports every target: a target counts once, if any node sees it failing.
-        query(orZero(count(eq(max(gauge(m.kong_upstream_target_health, { state: matches("unhealthy|dns_error") }), { by: ["upstream", "target"] }), 1))), {
+        query(orZero(count(eq(max(current(m.kong_upstream_target_health, { state: matches("unhealthy|dns_error") }), { by: ["upstream", "target"] }), 1))), {
           legend: () => "unhealthy targets",
           threshold: thresholds.unhealthyUpstreamTargets,
         }),

@@ -8,7 +8,8 @@ import { quantities } from "../catalogue/quantities";
 import { thresholds } from "../catalogue/thresholds";
 import { dashboard, labelVariable } from "../src/kit/dashboard";
 import { pieChart, query, stat, table, timeSeries, type PanelDef } from "../src/kit/panel";
-import { gauge, histogramQuantile, increase, rate, sub, sum } from "../src/kit/promql";
+import { current, histogramQuantile, increase, rate, sub, sum } from "../src/kit/promql";
+import { bars, stacked } from "../src/kit/presets";
 import { folders } from "./folders";
 
 // The topic variable's "All" is `.+`, so broker JMX series without a topic label (the
@@ -30,7 +31,7 @@ function eventFamilyPanel(id: number, title: string, family: EventFamily, descri
     description: `${description} Counted by the platform event-producer libraries (carbon_events_produced_total).`,
     unit: "eps",
     size: { w: 8, h: 8 },
-    stacked: true,
+    customize: stacked,
     targets: [
       query(sum(rate(m.carbon_events_produced_total, { ...topics, event_family: family, outcome: "delivered" }), { by: ["event_type"] }), {
         legend: (l) => l.event_type,
@@ -82,7 +83,7 @@ export const eventSystem = dashboard({
       unit: "eps",
       size: { w: 8, h: 8 },
       threshold: thresholds.failedEventDeliveriesPerSecond,
-      bars: true,
+      customize: bars,
       targets: [query(quantities.failedEventDeliveries(topics), { legend: (l) => `${l.producer} → ${l.topic}` })],
     }),
     brokerStatus: stat({
@@ -94,7 +95,7 @@ export const eventSystem = dashboard({
       size: { w: 8, h: 8 },
       targets: [
         query(quantities.kafkaBrokersUp(), { legend: () => "brokers up", threshold: thresholds.kafkaExpectedBrokers }),
-        query(sum(gauge(m.kafka_server_replicamanager_underreplicatedpartitions)), {
+        query(sum(current(m.kafka_server_replicamanager_underreplicatedpartitions)), {
           legend: () => "under-replicated partitions",
           threshold: thresholds.underReplicatedPartitions,
         }),
@@ -112,9 +113,9 @@ export const eventSystem = dashboard({
       unit: "short",
       size: { w: 12, h: 8 },
       targets: [
-        query(sum(gauge(m.kafka_log_log_size, topics), { by: ["topic"] }), { instant: true, format: "table", unit: "bytes" }),
+        query(sum(current(m.kafka_log_log_size, topics), { by: ["topic"] }), { instant: true, format: "table", unit: "bytes" }),
         query(
-          sum(sub(gauge(m.kafka_topic_partition_current_offset, topics), gauge(m.kafka_topic_partition_oldest_offset, topics)), { by: ["topic"] }),
+          sum(sub(current(m.kafka_topic_partition_current_offset, topics), current(m.kafka_topic_partition_oldest_offset, topics)), { by: ["topic"] }),
           { instant: true, format: "table" },
         ),
       ],

@@ -7,7 +7,7 @@ import { quantities } from "../catalogue/quantities";
 import { thresholds } from "../catalogue/thresholds";
 import { dashboard, labelVariable } from "../src/kit/dashboard";
 import { nodeGraph, query, stat, table, timeSeries } from "../src/kit/panel";
-import { add, count, gauge, gt, joinLabels, orZero, rate, sum } from "../src/kit/promql";
+import { add, count, current, gt, joinLabels, orZero, rate, sum } from "../src/kit/promql";
 import { folders } from "./folders";
 
 const namespace = labelVariable("namespace", "Namespace", m.istio_requests_total, "destination_service_namespace");
@@ -108,14 +108,14 @@ export const serviceMesh = dashboard({
         query(
           sum(
             add(
-              add(gauge(m.envoy_cluster_circuit_breakers_default_cx_open, upstreams), gauge(m.envoy_cluster_circuit_breakers_default_rq_open, upstreams)),
-              gauge(m.envoy_cluster_circuit_breakers_default_rq_pending_open, upstreams),
+              add(current(m.envoy_cluster_circuit_breakers_default_cx_open, upstreams), current(m.envoy_cluster_circuit_breakers_default_rq_open, upstreams)),
+              current(m.envoy_cluster_circuit_breakers_default_rq_pending_open, upstreams),
             ),
             byCluster,
           ),
           { instant: true, format: "table" },
         ),
-        query(sum(gauge(m.envoy_cluster_outlier_detection_ejections_active, upstreams), byCluster), { instant: true, format: "table" }),
+        query(sum(current(m.envoy_cluster_outlier_detection_ejections_active, upstreams), byCluster), { instant: true, format: "table" }),
       ],
       columns: {
         rename: { cluster_name: "Upstream cluster", namespace: "Caller namespace", "Value #A": "Open breakers", "Value #B": "Ejected hosts" },
@@ -141,7 +141,7 @@ export const serviceMesh = dashboard({
         `Active upstream connections per cluster, and requests per second that overflowed the pool (failed fast because the pool or its breaker was full). ${envoyScopeNote}`,
       unit: "short",
       targets: [
-        query(sum(gauge(m.envoy_cluster_upstream_cx_active, upstreams), byCluster), { legend: (l) => `${l.cluster_name} active (${l.namespace})` }),
+        query(sum(current(m.envoy_cluster_upstream_cx_active, upstreams), byCluster), { legend: (l) => `${l.cluster_name} active (${l.namespace})` }),
         query(sum(rate(m.envoy_cluster_upstream_rq_pending_overflow, upstreams), byCluster), {
           legend: (l) => `${l.cluster_name} overflow (${l.namespace})`,
           unit: "reqps",

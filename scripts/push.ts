@@ -12,8 +12,9 @@ import { UsageError } from "../src/grafana/errors";
 import { MAX_TIMER_MS, type Auth, type HttpOptions } from "../src/grafana/http";
 import { loadOutputs } from "../src/grafana/manifest";
 import { MANIFEST_FILE } from "../src/model/manifest";
-import { countActions, DEFAULT_DEADLINE_MS, push, type ItemResult, type Kind, type PushResult } from "../src/grafana/push";
+import { countActions, DEFAULT_DEADLINE_MS, push, type ApiChoice, type ItemResult, type Kind, type PushResult } from "../src/grafana/push";
 import { Redactor } from "../src/grafana/redact";
+import { recoverOutDir } from "../src/pipeline/write";
 import { escapeControl } from "../src/model/text";
 
 export interface CliIo {
@@ -53,6 +54,9 @@ Options:
   --timeout <seconds>    per-request timeout (default: 30)
   --retry-time <seconds> total time for one request including retries (default: 120)
   --deadline <seconds>   total time for the whole push (default: 300)
+  --api <legacy|resources|auto>
+                         folders and dashboards through the legacy /api, Grafana 12+'s
+                         resource API (/apis), or whichever the server serves (default: auto)
   --adopt-folders        use an existing folder with the same title but another uid
                          instead of failing (push never creates such a duplicate)
   --allow-insecure-http  allow plain http to a host other than localhost
@@ -95,6 +99,8 @@ async function defaultFindStale(outDir: string): Promise<string[]> {
   const [{ findStaleOutputs }, { platformInput }] = await Promise.all([import("../src/pipeline/stale"), import("./platform")]);
   return findStaleOutputs(outDir, platformInput);
 }
+
+const API_CHOICES: readonly ApiChoice[] = ["legacy", "resources", "auto"];
 
 const LABEL: Record<Kind, string> = { folder: "folder", dashboard: "dashboard", "alert-rule-group": "alert group" };
 
@@ -143,6 +149,7 @@ export async function main(argv: readonly string[], env: Readonly<Record<string,
         "retry-time": { type: "string" },
         deadline: { type: "string" },
         "adopt-folders": { type: "boolean" },
+        api: { type: "string" },
         "allow-insecure-http": { type: "boolean" },
         help: { type: "boolean", short: "h" },
       },
@@ -169,6 +176,7 @@ export async function main(argv: readonly string[], env: Readonly<Record<string,
     if (env.GRAFANA_TOKEN) auth = { kind: "token", token: env.GRAFANA_TOKEN };
     else if (env.GRAFANA_USER && env.GRAFANA_PASSWORD) auth = { kind: "basic", user: env.GRAFANA_USER, password: env.GRAFANA_PASSWORD };
     else throw new UsageError("GRAFANA_TOKEN is not set (or set GRAFANA_USER and GRAFANA_PASSWORD for basic auth)");
+    if (values.api !== undefined && !API_CHOICES.includes(values.api as ApiChoice)) throw new UsageError(`--api must be one of ${API_CHOICES.join(", ")}, got "${escapeControl(values.api)}"`);
     let orgId: number | undefined;
     if (env.GRAFANA_ORG_ID) {
       orgId = Number(env.GRAFANA_ORG_ID);
@@ -204,6 +212,8 @@ export async function main(argv: readonly string[], env: Readonly<Record<string,
 
   const outDir = path.resolve(io.cwd, values.out ?? "out");
   try {
+    // A build killed halfway may have left out/ moved aside: put it back before reading it.
+    for (const line of await recoverOutDir(outDir)) out(line);
     if (!existsSync(path.join(outDir, MANIFEST_FILE))) {
       err(`error: ${path.join(outDir, MANIFEST_FILE)} does not exist; run \`npm run build\` first.`);
       return 1;
@@ -227,6 +237,7 @@ export async function main(argv: readonly string[], env: Readonly<Record<string,
       prune: values.prune ?? false,
       alerts: values.alerts ?? false,
       adoptFolders: values["adopt-folders"] ?? false,
+      api: (values.api as ApiChoice | undefined) ?? "auto",
       deadlineMs,
       message,
       concurrency,
@@ -245,6 +256,7 @@ export async function main(argv: readonly string[], env: Readonly<Record<string,
       },
     });
     if (progressShown) io.stdout("\r\x1b[2K");
+    if (result.api) out(`API: ${escapeControl(result.api)}`);
     for (const warning of result.warnings) err(`warning: ${escapeControl(warning)}`);
     if (result.fatal) err(`error: ${escapeControl(result.fatal)}`);
     const failed = result.items.filter((i) => i.action === "failed");

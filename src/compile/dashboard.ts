@@ -13,7 +13,7 @@ import * as bargauge from "@grafana/grafana-foundation-sdk/bargauge";
 import * as nodegraph from "@grafana/grafana-foundation-sdk/nodegraph";
 import type { Threshold } from "../kit/threshold";
 import type { DashboardDef, PlacedPanel } from "../kit/dashboard";
-import type { PanelDef, Target } from "../kit/panel";
+import type { PanelBuilders, PanelCommon, PanelDef, PanelKind, PanelOf, Target } from "../kit/panel";
 import { DATASOURCE_VARIABLE, GRID_COLUMNS, type DashboardJson, type GridPos } from "../model/dashboard";
 
 const datasource: common.DataSourceRef = { type: "prometheus", uid: `\${${DATASOURCE_VARIABLE}}` };
@@ -58,7 +58,7 @@ const refId = (index: number) => String.fromCharCode(65 + index);
  * or `Value #<refId>` when the panel has several table queries (transformDFToTable in
  * packages/grafana-prometheus/src/result_transformer.ts of grafana/grafana-prometheus-datasource).
  */
-export const tableValueColumn = (panel: PanelDef, index: number): string => (panel.targets.length > 1 ? `Value #${refId(index)}` : "Value");
+export const tableValueColumn = (panel: Pick<PanelCommon, "targets">, index: number): string => (panel.targets.length > 1 ? `Value #${refId(index)}` : "Value");
 
 function targetBuilder(target: Target, index: number): DataqueryBuilder {
   const builder = new DataqueryBuilder()
@@ -81,7 +81,7 @@ const nodeGraphMainStat: sdk.DataTransformerConfig = {
 };
 
 /** Tables of several instant queries are joined on their labels, then columns renamed/hidden. */
-function transformations(panel: PanelDef): sdk.DataTransformerConfig[] {
+function transformations(panel: Pick<PanelDef, "kind" | "columns" | "targets">): sdk.DataTransformerConfig[] {
   const result: sdk.DataTransformerConfig[] = [];
   if (panel.kind === "table" && panel.targets.length > 1) result.push({ id: "merge", options: {} });
   if (panel.kind === "nodegraph") result.push(nodeGraphMainStat);
@@ -98,50 +98,6 @@ const legend = (placement: common.LegendPlacement) =>
 
 const lastValue = () => new common.ReduceDataOptionsBuilder().calcs(["lastNotNull"]).values(false);
 
-/** The kind-specific part of a panel; every kind gets the shared fields in `panelBuilder`. */
-function kindBuilder(panel: PanelDef) {
-  switch (panel.kind) {
-    case "timeseries": {
-      const b = new timeseries.PanelBuilder()
-        .legend(legend(common.LegendPlacement.Bottom))
-        .tooltip(new common.VizTooltipOptionsBuilder().mode(common.TooltipDisplayMode.Multi).sort(common.SortOrder.Descending))
-        .fillOpacity(panel.bars ? 80 : 10)
-        .drawStyle(panel.bars ? common.GraphDrawStyle.Bars : common.GraphDrawStyle.Line)
-        .thresholdsStyle(
-          new common.GraphThresholdsStyleConfigBuilder().mode(panel.threshold ? common.GraphThresholdsStyleMode.Dashed : common.GraphThresholdsStyleMode.Off),
-        );
-      if (panel.stacked) b.stacking(new common.StackingConfigBuilder().mode(common.StackingMode.Normal));
-      return b;
-    }
-    case "stat": {
-      const b = new stat.PanelBuilder()
-        .reduceOptions(lastValue())
-        .colorMode(common.BigValueColorMode.Background)
-        .graphMode(common.BigValueGraphMode.Area);
-      if (panel.decimals !== undefined) b.decimals(panel.decimals);
-      return b;
-    }
-    case "table":
-      return new table.PanelBuilder().showHeader(true).cellHeight(common.TableCellHeight.Sm);
-    case "piechart":
-      return new piechart.PanelBuilder()
-        .pieType(piechart.PieChartType.Donut)
-        .reduceOptions(lastValue())
-        .legend(new piechart.PieChartLegendOptionsBuilder().showLegend(true).displayMode(common.LegendDisplayMode.Table).placement(common.LegendPlacement.Right).values([piechart.PieChartLegendValues.Percent]));
-    case "bargauge": {
-      const b = new bargauge.PanelBuilder()
-        .reduceOptions(lastValue())
-        .displayMode(common.BarGaugeDisplayMode.Gradient)
-        .orientation(common.VizOrientation.Horizontal)
-        .min(0);
-      if (panel.max !== undefined) b.max(panel.max);
-      return b;
-    }
-    case "nodegraph":
-      return new nodegraph.PanelBuilder();
-  }
-}
-
 /** Per-query settings: its own threshold (or a neutral colour when it is not judged) and unit. */
 function queryOverride(target: Target): sdk.DynamicConfigValue[] {
   const properties: sdk.DynamicConfigValue[] = [];
@@ -155,7 +111,7 @@ function queryOverride(target: Target): sdk.DynamicConfigValue[] {
  * Where a query's override applies: its frames (by refId), or in a table its value column,
  * by the name the column is shown with (merged tables no longer carry refIds).
  */
-function overrideMatcher(panel: PanelDef, index: number): sdk.MatcherConfig {
+function overrideMatcher(panel: PanelCommon & { readonly kind: PanelKind }, index: number): sdk.MatcherConfig {
   if (panel.kind !== "table") return { id: "byFrameRefID", options: refId(index) };
   const column = tableValueColumn(panel, index);
   return { id: "byName", options: panel.columns?.rename?.[column] ?? column };
@@ -165,32 +121,71 @@ function overrideMatcher(panel: PanelDef, index: number): sdk.MatcherConfig {
  * The panel's description, plus a note for every metric it reads that nothing emits yet
  * (derived from the catalogue's `pending`, so no panel can forget to say it).
  */
-function panelDescription(panel: PanelDef): string {
+function panelDescription(panel: Pick<PanelCommon, "description" | "targets">): string {
   const pending = [...new Set(panel.targets.flatMap((t) => t.reads))].filter((m) => m.source.pending);
   const notes = pending.map((m) => `No data yet: nothing emits ${m.name} until ${m.source.pending}.`);
   return [panel.description, ...notes].join(" ");
 }
 
-function panelBuilder(panel: PlacedPanel, gridPos: GridPos): cog.Builder<sdk.Panel> {
-  const b = kindBuilder(panel);
-  b.id(panel.id)
-    .title(panel.title)
-    .description(panelDescription(panel))
-    .datasource(datasource)
-    .gridPos(gridPos)
-    .targets(panel.targets.map(targetBuilder));
+type PlacedPanelOf<K extends PanelKind> = PanelOf<K> & { readonly id: number };
+
+/** The fields every kind shares, then the definition's `customize`, last so it wins. */
+function finish<K extends PanelKind>(panel: PlacedPanelOf<K>, b: PanelBuilders[K], gridPos: GridPos): PanelBuilders[K] {
+  const shared: PanelBuilders[PanelKind] = b;
+  shared.id(panel.id).title(panel.title).description(panelDescription(panel)).datasource(datasource).gridPos(gridPos).targets(panel.targets.map(targetBuilder));
   // The SDK's node graph builder has no field config; compileDashboard adds the unit.
-  if (b instanceof nodegraph.PanelBuilder) b.edges(new nodegraph.EdgeOptionsBuilder().mainStatUnit(panel.unit));
+  if (shared instanceof nodegraph.PanelBuilder) shared.edges(new nodegraph.EdgeOptionsBuilder().mainStatUnit(panel.unit));
   else {
-    b.unit(panel.unit).thresholds(thresholdSteps(panel.threshold));
+    shared.unit(panel.unit).thresholds(thresholdSteps(panel.threshold));
     panel.targets.forEach((target, index) => {
       const properties = queryOverride(target);
-      if (properties.length) b.withOverride({ matcher: overrideMatcher(panel, index), properties });
+      if (properties.length) shared.withOverride({ matcher: overrideMatcher(panel, index), properties });
     });
   }
   const steps = transformations(panel);
-  if (steps.length) b.transformations(steps);
+  if (steps.length) shared.transformations(steps);
+  for (const customize of [panel.customize ?? []].flat()) customize(b);
   return b;
+}
+
+/** The kit's settings for each kind, then `finish`. */
+function panelBuilder(panel: PlacedPanel, gridPos: GridPos): cog.Builder<sdk.Panel> {
+  switch (panel.kind) {
+    case "timeseries": {
+      const b = new timeseries.PanelBuilder()
+        .legend(legend(common.LegendPlacement.Bottom))
+        .tooltip(new common.VizTooltipOptionsBuilder().mode(common.TooltipDisplayMode.Multi).sort(common.SortOrder.Descending))
+        .fillOpacity(10)
+        .drawStyle(common.GraphDrawStyle.Line)
+        .thresholdsStyle(
+          new common.GraphThresholdsStyleConfigBuilder().mode(panel.threshold ? common.GraphThresholdsStyleMode.Dashed : common.GraphThresholdsStyleMode.Off),
+        );
+      return finish(panel, b, gridPos);
+    }
+    case "stat": {
+      const b = new stat.PanelBuilder().reduceOptions(lastValue()).colorMode(common.BigValueColorMode.Background).graphMode(common.BigValueGraphMode.Area);
+      return finish(panel, b, gridPos);
+    }
+    case "table":
+      return finish(panel, new table.PanelBuilder().showHeader(true).cellHeight(common.TableCellHeight.Sm), gridPos);
+    case "piechart": {
+      const b = new piechart.PanelBuilder()
+        .pieType(piechart.PieChartType.Donut)
+        .reduceOptions(lastValue())
+        .legend(new piechart.PieChartLegendOptionsBuilder().showLegend(true).displayMode(common.LegendDisplayMode.Table).placement(common.LegendPlacement.Right).values([piechart.PieChartLegendValues.Percent]));
+      return finish(panel, b, gridPos);
+    }
+    case "bargauge": {
+      const b = new bargauge.PanelBuilder()
+        .reduceOptions(lastValue())
+        .displayMode(common.BarGaugeDisplayMode.Gradient)
+        .orientation(common.VizOrientation.Horizontal)
+        .min(0);
+      return finish(panel, b, gridPos);
+    }
+    case "nodegraph":
+      return finish(panel, new nodegraph.PanelBuilder(), gridPos);
+  }
 }
 
 // "All" is `.+`, not `.*`: series lacking the label (e.g. Kafka's broker-wide totals without
@@ -225,11 +220,15 @@ export function compileDashboard(def: DashboardDef): DashboardJson {
     .refresh(def.refresh ?? "1m")
     .tooltip(sdk.DashboardCursorSync.Crosshair)
     .variables(variables(def));
-  def.panels.forEach((panel, index) => builder.withPanel(panelBuilder(panel, positions[index]!)));
+  // The SDK moves any panel at (0, 0) to its own cursor (and mutates the position it is
+  // given): it gets copies, and the layout's positions are put back after building.
+  def.panels.forEach((panel, index) => builder.withPanel(panelBuilder(panel, { ...positions[index]! })));
   // A JSON round trip drops `undefined` fields and the SDK's class prototypes.
   const json = JSON.parse(JSON.stringify(builder.build())) as DashboardJson;
   json.panels.forEach((panel, index) => {
     const panelDef = def.panels[index]!;
+    const { x, y } = positions[index]!;
+    Object.assign(panel.gridPos, { x, y });
     // Node graph edge stats are formatted with the field's unit (Grafana's statToString).
     if (panelDef.kind === "nodegraph") panel.fieldConfig = { defaults: { unit: panelDef.unit }, overrides: [] };
   });

@@ -44,6 +44,20 @@ function folderOf(body: unknown, uid?: string): RemoteFolder | undefined {
   return { uid: body.uid, title: body.title, ...(str(body.parentUid) ? { parentUid: str(body.parentUid) } : {}), ...(num(body.version) !== undefined ? { version: num(body.version) } : {}) };
 }
 
+/** Checks a response's body; anything else becomes an UnexpectedResponseError (status and a masked snippet). */
+export function expectBody<T>(http: HttpClient, res: HttpResponse, method: string, path: string, expected: string, read: (body: unknown) => T | undefined): T {
+  const value = res.body === undefined ? undefined : read(res.body);
+  if (value === undefined) throw new UnexpectedResponseError(method, path, res.status, expected, http.redactor.snippet(res.text));
+  return value;
+}
+
+/** A 404 means "not there" only when the server says so in JSON; a proxy's HTML 404 page does not. */
+export function isJsonNotFound(http: HttpClient, res: HttpResponse, method: string, path: string, expected: string): boolean {
+  if (res.status !== 404) return false;
+  expectBody(http, res, method, path, expected, (b) => b);
+  return true;
+}
+
 export class GrafanaClient {
   readonly http: HttpClient;
   private readonly pageSize: number;
@@ -58,18 +72,12 @@ export class GrafanaClient {
     return new GrafanaClient(this.http.withDeadline(ms), this.settings);
   }
 
-  /** Checks a response's body; anything else becomes an UnexpectedResponseError. */
   private expect<T>(res: HttpResponse, method: string, path: string, expected: string, read: (body: unknown) => T | undefined): T {
-    const value = res.body === undefined ? undefined : read(res.body);
-    if (value === undefined) throw new UnexpectedResponseError(method, path, res.status, expected, this.http.redactor.snippet(res.text));
-    return value;
+    return expectBody(this.http, res, method, path, expected, read);
   }
 
-  /** A 404 means "not there" only when Grafana says so in JSON; a proxy's HTML 404 page does not. */
   private notFound(res: HttpResponse, method: string, path: string): boolean {
-    if (res.status !== 404) return false;
-    this.expect(res, method, path, "Grafana's JSON 404 body", (b) => b);
-    return true;
+    return isJsonNotFound(this.http, res, method, path, "Grafana's JSON 404 body");
   }
 
   /** GET /api/health (no auth needed); throws unless the database is ok. Fails within HEALTH_WINDOW_MS. */

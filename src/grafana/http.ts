@@ -173,6 +173,11 @@ export class HttpClient {
     return new HttpClient({ ...this.options, redactor: this.redactor }, { signal: AbortSignal.timeout(ms), ms });
   }
 
+  /** The organisation the requests act in (X-Grafana-Org-Id), when set. */
+  get orgId(): number | undefined {
+    return this.options.orgId;
+  }
+
   get deadlineReached(): boolean {
     return this.deadline?.signal.aborted ?? false;
   }

@@ -1,10 +1,12 @@
-// Orchestration: health, folders (parents first, one at a time), dashboards and alert rule
-// groups (bounded concurrency, each object written by exactly one task), then prune — only when
+// Orchestration: health, the API for folders and dashboards (legacy /api or the resource API,
+// resources.ts), folders (parents first, one at a time), dashboards and alert rule groups
+// (bounded concurrency, each object written by exactly one task), then prune — only when
 // every object of the run was pushed. Failures are recorded per object and the rest goes on;
 // an unhealthy Grafana, a 401 or the --deadline stops all, and what was not tried is "skipped".
 
 import pLimit from "p-limit";
 import type { GrafanaClient } from "./client";
+import { discoverResourceApi, ResourceClient } from "./resources";
 import { DeadlineError, GrafanaApiError } from "./errors";
 import type { LoadedOutputs } from "./manifest";
 import { MANAGED_TAG, containsJson, desiredDashboard, diffContained, diffJson, isManaged, isObject, normalizeRemoteDashboard, sameJson, type Change } from "./plan";
@@ -39,10 +41,20 @@ export interface PushOptions {
   readonly adoptFolders?: boolean;
   /** Time for the whole push; default DEFAULT_DEADLINE_MS. */
   readonly deadlineMs?: number;
+  /** Folders and dashboards through the legacy /api, the resource API (/apis), or whichever the server has (default). */
+  readonly api?: ApiChoice;
   readonly onItem?: (item: ItemResult, done: number, total: number) => void;
 }
 
 export const DEFAULT_DEADLINE_MS = 300_000;
+
+export type ApiChoice = "legacy" | "resources" | "auto";
+
+/** The calls folders and dashboards go through; the legacy client and the resource client both have them. */
+type DashboardStore = Pick<
+  GrafanaClient,
+  "getFolder" | "listFolders" | "createFolder" | "updateFolderTitle" | "getDashboard" | "saveDashboard" | "deleteDashboard" | "searchDashboardsByTag"
+>;
 
 export interface PushResult {
   readonly items: readonly ItemResult[];
@@ -50,6 +62,8 @@ export interface PushResult {
   readonly fatal?: string;
   /** Things the user should know that are not per object (e.g. why prune did not run). */
   readonly warnings: readonly string[];
+  /** Which API folders and dashboards went through, and why (set once the health check passed). */
+  readonly api?: string;
   readonly dryRun: boolean;
   readonly durationMs: number;
   readonly ok: boolean;
@@ -82,6 +96,7 @@ export async function push(client: GrafanaClient, outputs: LoadedOutputs, option
   const groups = options.alerts ? outputs.alertRuleGroups : [];
   let total = outputs.manifest.folders.length + outputs.dashboards.length + groups.length;
   let fatal: string | undefined;
+  let apiUsed: string | undefined;
 
   const record = (item: ItemResult): void => {
     items.push(item);
@@ -117,6 +132,7 @@ export async function push(client: GrafanaClient, outputs: LoadedOutputs, option
     items,
     fatal,
     warnings,
+    ...(apiUsed ? { api: apiUsed } : {}),
     dryRun,
     durationMs: Date.now() - started,
     ok: !fatal && items.every((i) => i.action !== "failed"),
@@ -129,6 +145,34 @@ export async function push(client: GrafanaClient, outputs: LoadedOutputs, option
     return finish();
   }
 
+  // Folders and dashboards go through the resource API when asked to, or (auto) when the server serves it.
+  let store: DashboardStore = grafana;
+  apiUsed = "legacy (/api)";
+  const choice = options.api ?? "auto";
+  if (choice !== "legacy") {
+    try {
+      const discovery = await discoverResourceApi(grafana.http, grafana.http.orgId);
+      if ("api" in discovery) {
+        store = new ResourceClient(grafana.http, discovery.api);
+        const { dashboardVersion, folderVersion, namespace } = discovery.api;
+        apiUsed = `resources (dashboard.grafana.app/${dashboardVersion}, folder.grafana.app/${folderVersion}, namespace ${namespace})`;
+      } else if (choice === "resources") {
+        fatal = `--api resources: ${discovery.reason}; use --api legacy (or auto)`;
+        return finish();
+      } else {
+        apiUsed = `legacy (/api): ${discovery.reason}`;
+      }
+    } catch (error) {
+      // Rejected credentials stop everything; otherwise auto carries on with /api (after the
+      // deadline, every object is then reported as skipped).
+      if (choice === "resources" || (error instanceof GrafanaApiError && error.isAuthFailure)) {
+        fatal = stopped() ? fatal : `resource API discovery failed: ${errorText(error)}`;
+        return finish();
+      }
+      warnings.push(`resource API discovery failed (${errorText(error)}); using the legacy API`);
+    }
+  }
+
   // Folders: in manifest order (parents first) and one at a time, so a child never races its parent.
   // remoteUid maps a defined folder to the folder that holds its content on the server (itself, or an adopted twin).
   const remoteUid = new Map<string, string>();
@@ -138,9 +182,9 @@ export async function push(client: GrafanaClient, outputs: LoadedOutputs, option
     const parent = folder.parentUid === undefined ? undefined : remoteUid.get(folder.parentUid);
     const action = await attempt("folder", folder.uid, folder.title, async () => {
       if (folder.parentUid !== undefined && parent === undefined) return { action: "failed", error: `parent folder "${folder.parentUid}" was not pushed` };
-      const remote = await grafana.getFolder(folder.uid);
+      const remote = await store.getFolder(folder.uid);
       if (!remote) {
-        const siblings = parent !== undefined && planned.has(parent) ? [] : await grafana.listFolders(parent);
+        const siblings = parent !== undefined && planned.has(parent) ? [] : await store.listFolders(parent);
         const twin = siblings.find((f) => f.title === folder.title && f.uid !== folder.uid);
         if (twin) {
           const both = `a folder titled ${JSON.stringify(folder.title)} already exists ${parent ? `under "${parent}" ` : ""}with uid "${twin.uid}" (defined uid "${folder.uid}")`;
@@ -153,7 +197,7 @@ export async function push(client: GrafanaClient, outputs: LoadedOutputs, option
           return { action: "unchanged", note: `adopted the existing folder "${twin.uid}" with the same title` };
         }
         if (dryRun) planned.add(folder.uid);
-        else await grafana.createFolder({ uid: folder.uid, title: folder.title, ...(parent ? { parentUid: parent } : {}) });
+        else await store.createFolder({ uid: folder.uid, title: folder.title, ...(parent ? { parentUid: parent } : {}) });
         remoteUid.set(folder.uid, folder.uid);
         return { action: "create" };
       }
@@ -163,7 +207,7 @@ export async function push(client: GrafanaClient, outputs: LoadedOutputs, option
           ? `exists under parent "${remote.parentUid ?? "(root)"}", defined under "${parent ?? "(root)"}"; push does not move folders`
           : undefined;
       if (remote.title === folder.title) return { action: "unchanged", ...(note ? { note } : {}) };
-      if (!dryRun) await grafana.updateFolderTitle(folder.uid, folder.title, remote.version);
+      if (!dryRun) await store.updateFolderTitle(folder.uid, folder.title, remote.version);
       return { action: "update", changes: [{ op: "changed", path: "$.title" }], ...(note ? { note } : {}) };
     });
     if (action === "failed" || action === "skipped") remoteUid.delete(folder.uid);
@@ -181,7 +225,7 @@ export async function push(client: GrafanaClient, outputs: LoadedOutputs, option
           const folderUid = target(d.folderUid);
           if (folderUid === undefined) return { action: "failed", error: `folder "${d.folderUid}" was not pushed` };
           const desired = desiredDashboard(d.model);
-          const remote = await grafana.getDashboard(d.uid);
+          const remote = await store.getDashboard(d.uid);
           let action: Action = "create";
           let changes: Change[] = [];
           if (remote) {
@@ -191,7 +235,7 @@ export async function push(client: GrafanaClient, outputs: LoadedOutputs, option
             action = "update";
             changes = [...(folderMoved ? [{ op: "changed" as const, path: "meta.folderUid" }] : []), ...diffJson(current, desired, diffLimit + 1000)];
           }
-          if (!dryRun) await grafana.saveDashboard(desired, folderUid, options.message);
+          if (!dryRun) await store.saveDashboard(desired, folderUid, options.message);
           return { action, ...(action === "update" ? capped(changes) : {}) };
         }),
       ),
@@ -225,7 +269,7 @@ export async function push(client: GrafanaClient, outputs: LoadedOutputs, option
     const defined = new Set(outputs.dashboards.map((d) => d.uid));
     let stale: { uid: string; title: string }[] = [];
     try {
-      const hits = await grafana.searchDashboardsByTag(MANAGED_TAG);
+      const hits = await store.searchDashboardsByTag(MANAGED_TAG);
       // The tag filter is the server's; checking it again here means a search that ignored it deletes nothing.
       stale = hits.filter((h) => isManaged(h.tags) && !defined.has(h.uid));
     } catch (error) {
@@ -239,12 +283,12 @@ export async function push(client: GrafanaClient, outputs: LoadedOutputs, option
         limit(() =>
           attempt("dashboard", s.uid, s.title, async () => {
             // Re-read right before deleting: a person may have removed the tag since the search.
-            const current = await grafana.getDashboard(s.uid);
+            const current = await store.getDashboard(s.uid);
             if (!current) return { action: "skipped", note: "already gone" };
             if (!isManaged(current.dashboard.tags)) return { action: "skipped", note: `no longer tagged ${MANAGED_TAG} (changed since the search): not deleted` };
             const version = current.meta.version === undefined ? "" : ` (version ${current.meta.version})`;
             if (dryRun) return { action: "delete", note: `would delete${version}` };
-            const outcome = await grafana.deleteDashboard(s.uid);
+            const outcome = await store.deleteDashboard(s.uid);
             return outcome === "deleted" ? { action: "delete", note: `deleted${version}` } : { action: "skipped", note: "already gone (someone else deleted it)" };
           }),
         ),

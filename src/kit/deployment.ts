@@ -3,6 +3,7 @@
 // absent, and every "signal missing" guard names a known source.
 
 import type { RuleGroupDef } from "./alert";
+import type { DashboardDef } from "./dashboard";
 import type { AnyMetric } from "../model/metric";
 
 /** Source id → deployed or not, as `build.config.ts` declares it. */
@@ -20,4 +21,17 @@ export function checkDeployment(metrics: readonly AnyMetric[], deployed: Deploye
     for (const def of group.alerts)
       if (def.guards !== undefined && !sources.has(def.guards)) problems.push(`alert ${def.name} guards source "${def.guards}", which no catalogue metric has`);
   return problems;
+}
+
+/**
+ * The dashboards as deployed: a metric of a source declared absent reads as not emitted yet, so
+ * the panels reading it say so (the compiler notes every `pending` metric a panel reads).
+ */
+export function dashboardsForDeployment(dashboards: readonly DashboardDef[], deployed: DeployedSources): DashboardDef[] {
+  const asDeployed = (m: AnyMetric): AnyMetric =>
+    deployed[m.source.id] === false && !m.source.pending ? { ...m, source: { ...m.source, pending: "its source runs (build.config.ts declares it absent)" } } : m;
+  return dashboards.map((d) => ({
+    ...d,
+    panels: d.panels.map((p) => ({ ...p, targets: p.targets.map((t) => ({ ...t, reads: t.reads.map(asDeployed) })) })),
+  }));
 }

@@ -1,6 +1,12 @@
 // Panel kit: what a dashboard definition says about a panel, as plain typed data.
 // The compiler (src/compile/dashboard.ts) turns it into Grafana JSON through the foundation SDK.
 
+import type * as bargauge from "@grafana/grafana-foundation-sdk/bargauge";
+import type * as nodegraph from "@grafana/grafana-foundation-sdk/nodegraph";
+import type * as piechart from "@grafana/grafana-foundation-sdk/piechart";
+import type * as statSdk from "@grafana/grafana-foundation-sdk/stat";
+import type * as tableSdk from "@grafana/grafana-foundation-sdk/table";
+import type * as timeseries from "@grafana/grafana-foundation-sdk/timeseries";
 import type { GrafanaUnit } from "../model/grafana-units";
 import type { AnyMetric } from "../model/metric";
 import type { GridPos } from "../model/dashboard";
@@ -70,20 +76,36 @@ export interface PanelCommon {
   readonly columns?: { readonly rename?: Readonly<Record<string, string>>; readonly hide?: readonly string[] };
 }
 
-export type PanelDef =
-  | (PanelCommon & { readonly kind: "timeseries"; readonly stacked?: boolean; readonly bars?: boolean })
-  | (PanelCommon & { readonly kind: "stat"; readonly decimals?: number })
-  | (PanelCommon & { readonly kind: "table" })
-  | (PanelCommon & { readonly kind: "piechart" })
-  | (PanelCommon & { readonly kind: "bargauge"; readonly max?: number })
-  | (PanelCommon & { readonly kind: "nodegraph" });
+/** The foundation SDK builder of each panel kind. */
+export interface PanelBuilders {
+  readonly timeseries: timeseries.PanelBuilder;
+  readonly stat: statSdk.PanelBuilder;
+  readonly table: tableSdk.PanelBuilder;
+  readonly piechart: piechart.PanelBuilder;
+  readonly bargauge: bargauge.PanelBuilder;
+  readonly nodegraph: nodegraph.PanelBuilder;
+}
 
-export type PanelKind = PanelDef["kind"];
+export type PanelKind = keyof PanelBuilders;
+
+/**
+ * Sets what the kit does not cover on the panel's SDK builder, after everything the kit set (so it
+ * wins): any Grafana option, no kit change. Shared ones live in src/kit/presets.ts.
+ */
+export type Customize<K extends PanelKind> = (builder: PanelBuilders[K]) => void;
+
+export type PanelOf<K extends PanelKind> = PanelCommon & {
+  readonly kind: K;
+  /** Applied in order, last of all. */
+  readonly customize?: Customize<K> | readonly Customize<K>[];
+};
+
+export type PanelDef = { [K in PanelKind]: PanelOf<K> }[PanelKind];
 
 const panel =
   <K extends PanelKind>(kind: K) =>
-  (def: Omit<Extract<PanelDef, { kind: K }>, "kind">): Extract<PanelDef, { kind: K }> =>
-    ({ ...def, kind }) as Extract<PanelDef, { kind: K }>;
+  (def: Omit<PanelOf<K>, "kind">): PanelOf<K> =>
+    ({ ...def, kind }) as PanelOf<K>;
 
 /** Lines over time: rates, ratios, latencies. */
 export const timeSeries = panel("timeseries");

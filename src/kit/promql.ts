@@ -128,8 +128,8 @@ export const rate = rangeFunction("rate");
 /** Increase of a counter over a window (`"range"` for the dashboard's time range). */
 export const increase = rangeFunction("increase");
 
-/** The current value of a gauge. Counters are refused: rate them instead. */
-export function gauge<M extends GaugeMetric>(metric: M, where: GaugeMatchers<M> = {}): Vector<LabelOf<M>> {
+/** The current value of a gauge (`gauge()` declares one in the catalogue). Counters are refused: rate them instead. */
+export function current<M extends GaugeMetric>(metric: M, where: GaugeMatchers<M> = {}): Vector<LabelOf<M>> {
   return vector([metric], () => `${metric.name}${renderMatchers(where)}`);
 }
 
@@ -186,12 +186,15 @@ export function topk<L extends string>(k: number, input: Vector<L>): Vector<L> {
   return vector(input.reads, (ctx) => `topk(${k}, ${input.render(ctx)})`);
 }
 
+/** A φ literal in [0, 1] (0, 1 or 0.something); anything else is a type error. */
+export type Quantile<Q extends number> = `${Q}` extends "0" | "1" | `0.${string}` ? Q : never;
+
 /**
  * `histogram_quantile` over a classic histogram, aggregated by `by` with `le` always kept:
  * `histogram_quantile(q, sum by (le, ...by) (rate(<name>_bucket{where}[window])))`.
  */
-export function histogramQuantile<M extends HistogramMetric, const K extends LabelOf<M>>(
-  quantile: number,
+export function histogramQuantile<M extends HistogramMetric, const K extends LabelOf<M>, const Q extends number>(
+  quantile: Quantile<Q>,
   histogram: M,
   options: { readonly by: readonly K[]; readonly where?: GaugeMatchers<M> },
 ): Vector<K> {

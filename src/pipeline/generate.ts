@@ -12,12 +12,13 @@ import { compileResources } from "../compile/resources";
 import { compilePrometheusRules } from "../compile/prometheus-rules";
 import { folderChain, type DashboardDef, type FolderDef } from "../kit/dashboard";
 import { rulesForDeployment, type RuleGroupDef } from "../kit/alert";
-import { checkDeployment } from "../kit/deployment";
+import { checkDeployment, dashboardsForDeployment } from "../kit/deployment";
 import { inhibitionsForDeployment, type InhibitionDef } from "../kit/inhibition";
 import { compileInhibitions } from "../compile/inhibitions";
 import { validateDashboard, validateDashboardSet } from "../validate/dashboard";
 import { grafanaVersionProblems } from "../validate/grafana-version";
 import { validateOperatorObject } from "../validate/operator";
+import { validateAlertmanagerConfig, validatePrometheusRule } from "../validate/prometheus-rule";
 import type { BuildConfig, OutputSelection } from "../model/config";
 import { isError } from "../model/finding";
 import type { AnyMetric } from "../model/metric";
@@ -100,7 +101,11 @@ export function generateOutputs(platform: BuildInput): BuildResult {
     location: ["build.config.ts"],
     message,
   }));
-  const input: BuildInput = { ...platform, ruleGroups: rulesForDeployment(platform.ruleGroups, config.deployedSources) };
+  const input: BuildInput = {
+    ...platform,
+    dashboards: dashboardsForDeployment(platform.dashboards, config.deployedSources),
+    ruleGroups: rulesForDeployment(platform.ruleGroups, config.deployedSources),
+  };
   const files: OutputFile[] = [];
 
   const compiled: { def: DashboardDef; json: DashboardJson }[] = [];
@@ -125,14 +130,14 @@ export function generateOutputs(platform: BuildInput): BuildResult {
     labels: config.ruleLabels,
     grafanaUrl: config.grafanaUrl,
   });
-  problems.push(...rules.problems);
+  problems.push(...rules.problems, ...rules.resources.flatMap(validatePrometheusRule));
   files.push(...rules.files);
 
   const inhibitions = compileInhibitions(inhibitionsForDeployment(input.inhibitions, config.deployedSources), {
     namespace: config.namespace,
     labels: config.ruleLabels,
   });
-  problems.push(...inhibitions.problems);
+  problems.push(...inhibitions.problems, ...(inhibitions.resource ? validateAlertmanagerConfig(inhibitions.resource) : []));
   files.push(...inhibitions.files);
 
   const grafanaAlerts = compileGrafanaAlertGroups(input.ruleGroups, {

@@ -7,8 +7,9 @@ import { metrics as m } from "../../catalogue/metrics";
 import { thresholds as t } from "../../catalogue/thresholds";
 import { ruleGroups } from "../../alerts/index";
 import { alert, breaches, recording, type AnyAlert, type RuleGroupDef, type Severity } from "../../src/kit/alert";
-import { gauge, sum } from "../../src/kit/promql";
+import { current, sum } from "../../src/kit/promql";
 import { compilePrometheusRules, defaultPrometheusRuleOptions, prometheusRuleResourcePaths } from "../../src/compile/prometheus-rules";
+import { validatePrometheusRule } from "../../src/validate/prometheus-rule";
 import { generateOutputs } from "../../src/pipeline/generate";
 import { platformInput } from "../../scripts/platform";
 import { BuildError } from "../../src/model/output";
@@ -17,7 +18,7 @@ import { formatFinding } from "../../src/model/finding";
 const lag = (overrides: Partial<Parameters<typeof alert>[0]> = {}): AnyAlert =>
   alert({
     name: "TestConsumerLag",
-    expr: breaches(sum(gauge(m.kafka_consumergroup_lag), { by: ["consumergroup", "topic"] }), t.consumerLagMessages),
+    expr: breaches(sum(current(m.kafka_consumergroup_lag), { by: ["consumergroup", "topic"] }), t.consumerLagMessages),
     for: "10m",
     severity: "warning",
     summary: "A consumer group falls behind.",
@@ -126,15 +127,17 @@ describe("problems from bad definitions", () => {
     expect(buildMessages([group([lag({ labels: { lag: "{{ $value }}" } })])])).toContain(
       "out/prometheus/test-group.rules.yaml: test-group › TestConsumerLag: alert-value-in-labels: label lag uses $value: every new value makes a new alert; put it in an annotation",
     );
-    const rec = recording("consumergroup:kafka_consumergroup_lag:rate1m", sum(gauge(m.kafka_consumergroup_lag), { by: ["consumergroup"] }));
+    const rec = recording("consumergroup:kafka_consumergroup_lag:rate1m", sum(current(m.kafka_consumergroup_lag), { by: ["consumergroup"] }));
     expect(messages([group([lag()], { recordings: [rec] })])).toContain(
       "test-group › consumergroup:kafka_consumergroup_lag:rate1m: recording rule name says rate1m but the group renders rate() over 5m",
     );
   });
 
-  it("turns PrometheusRule schema errors into problems naming the rule", () => {
+  it("turns PrometheusRule schema errors (src/validate) into problems naming the rule", () => {
     // A non-string label value gets past TypeScript only through a cast; the CRD schema catches it.
     const bad = lag({ name: "NumericLabel", labels: { tier: 1 as unknown as string } });
-    expect(messages([group([lag(), bad])])).toContain("test-group › NumericLabel: PrometheusRule schema: /spec/groups/0/rules/1/labels/tier must be string");
+    const { resources } = compilePrometheusRules([group([lag(), bad])]);
+    const found = resources.flatMap(validatePrometheusRule).map((p) => `${p.location.join(" › ")}: ${p.message}`);
+    expect(found).toEqual(["test-group › NumericLabel: PrometheusRule schema: /spec/groups/0/rules/1/labels/tier must be string"]);
   });
 });

@@ -157,6 +157,19 @@ describe("npm run push (main)", () => {
     expect(double.log).toEqual([]);
   });
 
+  it("--api: auto says which API it used, resources refuses a server without it, a bad value is usage", async () => {
+    const auto = await run(cwdArgs(), env, "/");
+    expect(auto.stdout).toMatch(/^API: legacy \(\/api\): GET \/apis answered 200 without an API group list/m);
+    const writes = double.writes().length;
+    const resources = await run([...cwdArgs(), "--api", "resources"], env, "/");
+    expect(resources.code).toBe(1);
+    expect(resources.stderr).toMatch(/error: --api resources: GET \/apis answered 200 without an API group list .*; use --api legacy \(or auto\)/);
+    expect(double.writes().length).toBe(writes);
+    const bad = await run([...cwdArgs(), "--api", "kubernetes"], env, "/");
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--api must be one of legacy, resources, auto, got "kubernetes"/);
+  });
+
   it("sends X-Grafana-Org-Id when GRAFANA_ORG_ID is set", async () => {
     const r = await run(cwdArgs(), { ...env, GRAFANA_ORG_ID: "3" }, "/");
     expect(r.code).toBe(0);

@@ -2,9 +2,9 @@ import { afterEach, describe, expect, it } from "vitest";
 import { GrafanaClient } from "../../src/grafana/client";
 import { loadOutputs } from "../../src/grafana/manifest";
 import { MANAGED_TAG } from "../../src/grafana/plan";
-import { push } from "../../src/grafana/push";
+import { push, type ApiChoice } from "../../src/grafana/push";
 import { generateSpec, writeOutDir } from "./fixtures";
-import { GrafanaDouble } from "./grafana-double";
+import { GrafanaDouble, type DoubleOptions } from "./grafana-double";
 import { clientFor, TOKEN } from "./helpers";
 
 let double: GrafanaDouble | undefined;
@@ -13,15 +13,22 @@ afterEach(async () => {
   double = undefined;
 });
 
-describe("retries and timeouts", () => {
+/** Each fault test runs against a Grafana without the resource API (legacy) and one with it (resources). */
+const MODES = [
+  { api: "legacy", options: {} },
+  { api: "resources", options: { resourceApi: { versions: ["v1beta1"] } } },
+] as const satisfies readonly { api: ApiChoice; options: DoubleOptions }[];
+
+describe.each(MODES)("retries and timeouts ($api API)", ({ api, options }) => {
   it("with 20 % injected 500s, 429s (Retry-After) and dropped connections every dashboard ends up correct, once", async () => {
-    double = await new GrafanaDouble({ faults: { rate: 0.2, seed: 42, kinds: ["500", "429", "drop", "drop-after"], retryAfterSeconds: 1 } }).start();
+    double = await new GrafanaDouble({ ...options, faults: { rate: 0.2, seed: 42, kinds: ["500", "429", "drop", "drop-after"], retryAfterSeconds: 1 } }).start();
     const spec = generateSpec(40);
     const outputs = await loadOutputs(await writeOutDir(spec));
     const retries: string[] = [];
     const client = clientFor(double, { onRetry: (e) => retries.push(e.reason) });
 
-    const result = await push(client, outputs, { message: "faulty", concurrency: 8 });
+    const result = await push(client, outputs, { message: "faulty", concurrency: 8, api });
+    expect(result.api?.split(" ")[0]).toBe(api);
 
     expect(result.items.filter((i) => i.action === "failed")).toEqual([]);
     expect(result.ok).toBe(true);
@@ -55,7 +62,7 @@ describe("retries and timeouts", () => {
     // And a clean repeat on a healthy server writes nothing.
     double.options.faults = undefined;
     const writes = double.log.filter((r) => r.method !== "GET").length;
-    const again = await push(clientFor(double), outputs, { message: "again" });
+    const again = await push(clientFor(double), outputs, { message: "again", api });
     expect(again.items.every((i) => i.action === "unchanged")).toBe(true);
     expect(double.log.filter((r) => r.method !== "GET").length).toBe(writes);
   });
@@ -83,17 +90,19 @@ describe("retries and timeouts", () => {
   });
 
   it("a server that hangs hits the per-request timeout, then the total limit, and fails clearly", async () => {
-    double = await new GrafanaDouble({ hang: (_m, p) => p.startsWith("/api/dashboards/uid/") }).start();
+    // Reads of single dashboards hang, through either API.
+    const dashboardRead = api === "legacy" ? /^\/api\/dashboards\/uid\// : /^\/apis\/dashboard\.grafana\.app\/.*\/dashboards\/./;
+    double = await new GrafanaDouble({ ...options, hang: (m, p) => m === "GET" && dashboardRead.test(p) }).start();
     const client = clientFor(double, { requestTimeoutMs: 200, retry: { retries: 20, minDelayMs: 10, maxDelayMs: 20, totalTimeMs: 1000 } });
     const outputs = await loadOutputs(await writeOutDir(generateSpec(2)));
     const started = Date.now();
-    const result = await push(client, outputs, { message: "m" });
+    const result = await push(client, outputs, { message: "m", api });
     const elapsed = Date.now() - started;
 
     expect(result.ok).toBe(false);
     const failed = result.items.filter((i) => i.action === "failed");
     expect(failed.map((i) => i.uid).sort()).toEqual(["dash-0000", "dash-0001"]);
-    for (const f of failed) expect(f.error).toMatch(/GET \/api\/dashboards\/uid\/dash-000\d: (no response within 0.2s \(request timeout\)|total time limit of 1s exceeded)/);
+    for (const f of failed) expect(f.error).toMatch(/GET \/apis?\/dashboard[^ ]*\/dash-000\d: (no response within 0.2s \(request timeout\)|total time limit of 1s exceeded)/);
     expect(elapsed).toBeLessThan(4000);
     expect(double.log.filter((r) => r.status === "hung").length).toBeGreaterThanOrEqual(4);
   });

@@ -6,7 +6,7 @@ import { GrafanaClient } from "../../src/grafana/client";
 import { loadOutputs } from "../../src/grafana/manifest";
 import { push } from "../../src/grafana/push";
 import { alert, value, type RuleGroupDef } from "../../src/kit/alert";
-import { absent, gauge, gt, lt, rate, sum } from "../../src/kit/promql";
+import { absent, current, gt, lt, rate, sum } from "../../src/kit/promql";
 import { FOLDERS, generateSpec, writeOutDir } from "./fixtures";
 import { GrafanaDouble } from "./grafana-double";
 import { clientFor } from "./helpers";
@@ -21,7 +21,7 @@ const kafkaGroup: RuleGroupDef = {
   alerts: [
     alert({
       name: "HighConsumerLag",
-      expr: gt(sum(gauge(m.kafka_consumergroup_lag), { by: ["consumergroup", "topic"] }), 10000),
+      expr: gt(sum(current(m.kafka_consumergroup_lag), { by: ["consumergroup", "topic"] }), 10000),
       for: "10m",
       keepFiringFor: "5m",
       severity: "warning",
@@ -32,7 +32,7 @@ const kafkaGroup: RuleGroupDef = {
     }),
     alert({
       name: "KafkaBrokerDown",
-      expr: lt(gauge(m.kafka_brokers), 3),
+      expr: lt(current(m.kafka_brokers), 3),
       for: "5m",
       severity: "critical",
       summary: "A Kafka broker is down.",

@@ -17,6 +17,8 @@ export interface StoredDashboard {
   dashboard: Record<string, unknown>;
   /** One entry per save: Grafana adds a history row even for identical JSON. */
   history: { version: number; message: string }[];
+  /** The resource API's metadata.resourceVersion: changes on every write through either API. */
+  resourceVersion: number;
 }
 
 export interface StoredFolder {
@@ -25,6 +27,7 @@ export interface StoredFolder {
   title: string;
   parentUid?: string;
   version: number;
+  resourceVersion: number;
 }
 
 export interface LoggedRequest {
@@ -34,7 +37,7 @@ export interface LoggedRequest {
   at: number;
   authorization?: string;
   orgId?: string;
-  /** The dashboard uid a POST /api/dashboards/db was about (several share the path). */
+  /** The dashboard uid a POST /api/dashboards/db (or the object a POST to a /apis collection) was about: several share the path. */
   subject?: string;
 }
 
@@ -57,7 +60,20 @@ export interface Faults {
   spare?: readonly string[];
 }
 
+/** Grafana 12+'s resource API (/apis): served only when set, like a Grafana 11 without it otherwise. */
+export interface ResourceApiOptions {
+  /** Versions both groups serve, preferred first. Default ["v1beta1"] (Grafana 12). */
+  versions?: readonly string[];
+  /** Stale metadata.resourceVersion on update: 409 Conflict (Kubernetes) or 412 (folder.md's version-mismatch). */
+  conflictStatus?: 409 | 412;
+  /** Most items per list page, whatever limit the client asks for. Default 100. */
+  pageCap?: number;
+  /** What GET /bootdata reports as settings.namespace (Cloud: stacks-<id>). Default "default". */
+  namespace?: string;
+}
+
 export interface DoubleOptions {
+  resourceApi?: ResourceApiOptions;
   /** Accepted service account token; any other Bearer value gets 401 api-key.invalid. */
   token?: string;
   basic?: { user: string; password: string };
@@ -94,6 +110,7 @@ export const ALL_PERMISSIONS = new Set([
 ]);
 
 const UID_RE = /^[a-zA-Z0-9\-_]*$/;
+const FOLDER_ANNOTATION = "grafana.app/folder";
 
 function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
@@ -138,6 +155,8 @@ export class GrafanaDouble {
   options: DoubleOptions;
   private server?: http.Server;
   private nextId = 1;
+  /** Last resourceVersion handed out; one counter for every object, as etcd-style storage has. */
+  private resourceVersion = 0;
   private random: () => number;
 
   constructor(options: DoubleOptions = {}) {
@@ -153,7 +172,7 @@ export class GrafanaDouble {
 
   /** Requests that changed state and were answered (successful writes). */
   writes(): LoggedRequest[] {
-    return this.log.filter((r) => r.method !== "GET" && r.status === 200);
+    return this.log.filter((r) => r.method !== "GET" && (r.status === 200 || r.status === 201));
   }
 
   count(method: string, pathPrefix: string): number {
@@ -180,13 +199,20 @@ export class GrafanaDouble {
   /** Seeds a dashboard as if someone created it in the UI. */
   seedDashboard(dashboard: Record<string, unknown>, folderUid = ""): StoredDashboard {
     const uid = String(dashboard.uid);
-    const stored: StoredDashboard = { id: this.nextId++, uid, version: 1, folderUid, dashboard: structuredClone(dashboard), history: [{ version: 1, message: "seed" }] };
+    const stored: StoredDashboard = { id: this.nextId++, uid, version: 1, folderUid, dashboard: structuredClone(dashboard), history: [{ version: 1, message: "seed" }], resourceVersion: ++this.resourceVersion };
     this.dashboards.set(uid, stored);
     return stored;
   }
 
   seedFolder(folder: { uid: string; title: string; parentUid?: string }): void {
-    this.folders.set(folder.uid, { id: this.nextId++, version: 1, ...folder });
+    this.folders.set(folder.uid, { id: this.nextId++, version: 1, resourceVersion: ++this.resourceVersion, ...folder });
+  }
+
+  /** Someone else saves the dashboard (the UI, another pipeline): a new version and resourceVersion. */
+  editDashboard(uid: string, change: Record<string, unknown> = { description: "edited by hand" }): void {
+    const stored = this.dashboards.get(uid);
+    if (!stored) throw new Error(`no dashboard ${uid}`);
+    this.store(uid, { ...stored.dashboard, ...change }, stored.folderUid, "hand edit");
   }
 
   private handle(req: http.IncomingMessage, res: http.ServerResponse, rawBody: string): void {
@@ -194,9 +220,11 @@ export class GrafanaDouble {
     const method = req.method ?? "GET";
     const entry: LoggedRequest = { method, path: url.pathname + url.search, status: 0, at: Date.now(), authorization: req.headers.authorization, orgId: req.headers["x-grafana-org-id"] as string | undefined };
     this.log.push(entry);
-    if (method === "POST" && url.pathname === "/api/dashboards/db") {
+    const collectionPost = method === "POST" && /^\/apis\/.*\/(dashboards|folders)$/.test(url.pathname);
+    if ((method === "POST" && url.pathname === "/api/dashboards/db") || collectionPost) {
       try {
-        entry.subject = String((JSON.parse(rawBody) as { dashboard?: { uid?: unknown } }).dashboard?.uid);
+        const parsed = JSON.parse(rawBody) as { dashboard?: { uid?: unknown }; metadata?: { name?: unknown } };
+        entry.subject = String(collectionPost ? parsed.metadata?.name : parsed.dashboard?.uid);
       } catch {
         // bad JSON is answered with 400 below
       }
@@ -243,6 +271,14 @@ export class GrafanaDouble {
         const status = Number(kind);
         return this.send(res, entry, status, this.options.echoAuthorizationOn500 ? { message: `upstream error for ${req.headers.authorization}` } : { message: "Internal Server Error", traceID: "" });
       }
+    }
+
+    // Grafana before 12 has no resource API: its web app answers unknown paths with its HTML page.
+    if (!this.options.resourceApi && (url.pathname === "/apis" || url.pathname.startsWith("/apis/") || url.pathname === "/bootdata")) {
+      entry.status = 200;
+      res.writeHead(200, { "Content-Type": "text/html; charset=utf-8" });
+      res.end('<!DOCTYPE html>\n<html lang="en"><head><title>Grafana</title></head><body><div id="reactRoot"></div></body></html>\n');
+      return;
     }
 
     let result: { status: number; body: unknown };
@@ -319,6 +355,12 @@ export class GrafanaDouble {
       }
     }
 
+    if (path === "/apis" || path.startsWith("/apis/") || path === "/bootdata") {
+      if (path === "/apis" && method === "GET") return { status: 200, body: this.apiGroupList() };
+      if (path === "/bootdata" && method === "GET") return { status: 200, body: { settings: { namespace: this.namespace, appSubUrl: "" }, user: { orgId: 1 } } };
+      return this.resources(method, url, body);
+    }
+
     let m: RegExpExecArray | null;
     if ((m = /^\/api\/dashboards\/uid\/([^/]+)$/.exec(path))) {
       const uid = decodeURIComponent(m[1]!);
@@ -372,6 +414,7 @@ export class GrafanaDouble {
         if (typeof body.title !== "string" || body.title === "") return { status: 400, body: { message: "folder title cannot be empty" } };
         folder.title = body.title;
         folder.version++;
+        folder.resourceVersion = ++this.resourceVersion;
         return { status: 200, body: { ...folder } };
       }
     }
@@ -379,6 +422,22 @@ export class GrafanaDouble {
       return this.ruleGroup(method, decodeURIComponent(m[1]!), decodeURIComponent(m[2]!), body, headers);
     }
     return { status: 404, body: { message: "Not Found" } };
+  }
+
+  /** One save through either API: a new version (even for identical JSON), history row and resourceVersion. */
+  private store(uid: string, model: Record<string, unknown>, folderUid: string, message: string): StoredDashboard {
+    const existing = this.dashboards.get(uid);
+    if (existing) {
+      existing.version += 1;
+      existing.dashboard = model;
+      existing.folderUid = folderUid;
+      existing.history.push({ version: existing.version, message });
+      existing.resourceVersion = ++this.resourceVersion;
+      return existing;
+    }
+    const stored: StoredDashboard = { id: this.nextId++, uid, version: 1, folderUid, dashboard: model, history: [{ version: 1, message }], resourceVersion: ++this.resourceVersion };
+    this.dashboards.set(uid, stored);
+    return stored;
   }
 
   private saveDashboard(body: Record<string, unknown>): { status: number; body: unknown } {
@@ -403,20 +462,8 @@ export class GrafanaDouble {
     delete model.id;
     delete model.version;
     const message = typeof body.message === "string" ? body.message : "";
-    let stored: StoredDashboard;
-    if (existing) {
-      // Every save bumps the version, even for identical JSON.
-      existing.version += 1;
-      existing.dashboard = model;
-      existing.folderUid = folderUid;
-      existing.history.push({ version: existing.version, message });
-      stored = existing;
-    } else {
-      const newUid = uid || `gen${this.nextId}`;
-      model.uid = newUid;
-      stored = { id: this.nextId++, uid: newUid, version: 1, folderUid, dashboard: model, history: [{ version: 1, message }] };
-      this.dashboards.set(newUid, stored);
-    }
+    const newUid = uid || `gen${this.nextId}`;
+    const stored = this.store(newUid, { ...model, uid: newUid }, folderUid, message);
     const slug = slugify(title);
     return { status: 200, body: { status: "success", id: stored.id, uid: stored.uid, url: `/d/${stored.uid}/${slug}`, version: stored.version, slug, folderUid } };
   }
@@ -458,7 +505,7 @@ export class GrafanaDouble {
     }
     const parentUid = typeof body.parentUid === "string" ? body.parentUid : undefined;
     if (parentUid && !this.folders.has(parentUid)) return { status: 400, body: { message: "parent folder not found" } };
-    const folder: StoredFolder = { id: this.nextId++, uid, title, version: 1, ...(parentUid ? { parentUid } : {}) };
+    const folder: StoredFolder = { id: this.nextId++, uid, title, version: 1, resourceVersion: ++this.resourceVersion, ...(parentUid ? { parentUid } : {}) };
     this.folders.set(uid, folder);
     return { status: 200, body: { ...folder } };
   }
@@ -501,5 +548,176 @@ export class GrafanaDouble {
     };
     this.ruleGroups.set(key, stored);
     return { status: 200, body: stored };
+  }
+
+  // ---- Grafana 12+ resource API (grafana-resources.md §1), over the same stores as /api ----
+
+  private k8sStatus(code: number, reason: string, message: string): { status: number; body: unknown } {
+    return { status: code, body: { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message, reason, code } };
+  }
+
+  private apiGroupList(): unknown {
+    const versions = this.options.resourceApi?.versions ?? ["v1beta1"];
+    const group = (name: string) => ({
+      name,
+      versions: versions.map((version) => ({ groupVersion: `${name}/${version}`, version })),
+      preferredVersion: { groupVersion: `${name}/${versions[0]}`, version: versions[0] },
+    });
+    // Another group first, as a real server lists many: discovery must look groups up by name.
+    return { kind: "APIGroupList", apiVersion: "v1", groups: [group("iam.grafana.app"), group("dashboard.grafana.app"), group("folder.grafana.app")] };
+  }
+
+  private dashboardObject(d: StoredDashboard, version: string): Record<string, unknown> {
+    // The spec leaves uid, id and version to metadata, as Git Sync and the API do.
+    const { uid: _uid, id: _id, version: _version, ...spec } = structuredClone(d.dashboard);
+    return {
+      apiVersion: `dashboard.grafana.app/${version}`,
+      kind: "Dashboard",
+      metadata: {
+        name: d.uid,
+        namespace: this.namespace,
+        uid: `k8s-${d.id}`,
+        resourceVersion: String(d.resourceVersion),
+        generation: d.version,
+        annotations: { ...(d.folderUid ? { [FOLDER_ANNOTATION]: d.folderUid } : {}), "grafana.app/updatedBy": "service-account:1" },
+      },
+      spec,
+    };
+  }
+
+  private folderObject(f: StoredFolder, version: string): Record<string, unknown> {
+    return {
+      apiVersion: `folder.grafana.app/${version}`,
+      kind: "Folder",
+      metadata: { name: f.uid, namespace: this.namespace, uid: `k8s-${f.id}`, resourceVersion: String(f.resourceVersion), generation: f.version, annotations: f.parentUid ? { [FOLDER_ANNOTATION]: f.parentUid } : {} },
+      spec: { title: f.title },
+    };
+  }
+
+  private get namespace(): string {
+    return this.options.resourceApi?.namespace ?? "default";
+  }
+
+  /** One page of `items`; the continue token is opaque to clients, and the page size capped whatever they ask. */
+  private page(url: URL, items: unknown[], kind: string): { status: number; body: unknown } {
+    const cap = this.options.resourceApi?.pageCap ?? 100;
+    const limit = Math.min(Number(url.searchParams.get("limit")) || cap, cap);
+    const token = url.searchParams.get("continue");
+    const offset = token ? Number(/^o:(\d+)$/.exec(Buffer.from(token, "base64").toString("utf8"))?.[1] ?? NaN) : 0;
+    if (!Number.isInteger(offset)) return this.k8sStatus(410, "Expired", "The provided continue parameter is too old or malformed");
+    const next = offset + limit < items.length ? Buffer.from(`o:${offset + limit}`).toString("base64") : undefined;
+    // labelSelector is deliberately ignored: custom labels are not reliable on dashboards.
+    return { status: 200, body: { kind, apiVersion: "v1", metadata: { resourceVersion: String(this.resourceVersion), ...(next ? { continue: next } : {}) }, items: items.slice(offset, offset + limit) } };
+  }
+
+  /** The written object's metadata and spec, or why the server refuses it. */
+  private parseObject(body: Record<string, unknown>, name: string | undefined, kind: string): { error: { status: number; body: unknown } } | { name: string; resourceVersion?: string; annotations: Record<string, string>; spec: Record<string, unknown> } {
+    const metadata = body.metadata as Record<string, unknown> | undefined;
+    const spec = body.spec as Record<string, unknown> | undefined;
+    if (body.kind !== kind || !metadata || typeof metadata !== "object" || !spec || typeof spec !== "object") return { error: this.k8sStatus(400, "BadRequest", `the body is not a ${kind}`) };
+    const objectName = typeof metadata.name === "string" ? metadata.name : "";
+    if (!/^[a-zA-Z0-9:\-_.]{1,253}$/.test(objectName) || ["search", "trash", "history", "query"].includes(objectName)) {
+      return { error: this.k8sStatus(422, "Invalid", `${kind} "${objectName}" is invalid: metadata.name: Invalid value`) };
+    }
+    if (name !== undefined && objectName !== name) return { error: this.k8sStatus(400, "BadRequest", `the name of the object (${objectName}) does not match the name on the URL (${name})`) };
+    const annotations = metadata.annotations && typeof metadata.annotations === "object" ? (metadata.annotations as Record<string, string>) : {};
+    const folder = annotations[FOLDER_ANNOTATION];
+    if (folder !== undefined && !this.folders.has(folder)) return { error: this.k8sStatus(400, "BadRequest", `folder "${folder}" not found`) };
+    return { name: objectName, ...(typeof metadata.resourceVersion === "string" ? { resourceVersion: metadata.resourceVersion } : {}), annotations, spec };
+  }
+
+  /** An update must name the version it read; a stale one is a conflict (409, or 412 when configured). */
+  private precondition(kind: string, name: string, sent: string | undefined, current: number): { status: number; body: unknown } | undefined {
+    if (sent === undefined) return this.k8sStatus(422, "Invalid", `${kind} "${name}" is invalid: metadata.resourceVersion: Invalid value: 0: must be specified for an update`);
+    if (sent === String(current)) return undefined;
+    const message = `Operation cannot be fulfilled on ${kind.toLowerCase()}s "${name}": the object has been modified; please apply your changes to the latest version and try again`;
+    return this.options.resourceApi?.conflictStatus === 412 ? { status: 412, body: { status: "version-mismatch", message } } : this.k8sStatus(409, "Conflict", message);
+  }
+
+  private resources(method: string, url: URL, body: Record<string, unknown>): { status: number; body: unknown } {
+    const m = /^\/apis\/(dashboard|folder)\.grafana\.app\/([^/]+)\/namespaces\/([^/]+)\/(dashboards|folders)(?:\/([^/]+))?$/.exec(url.pathname);
+    const versions = this.options.resourceApi?.versions ?? ["v1beta1"];
+    if (!m || !versions.includes(m[2]!) || (m[1] === "dashboard") !== (m[4] === "dashboards")) return this.k8sStatus(404, "NotFound", "the server could not find the requested resource");
+    const [, , version, namespace, resource, rawName] = m as unknown as [string, string, string, string, string, string | undefined];
+    if (namespace !== this.namespace) return this.k8sStatus(403, "Forbidden", `namespace "${namespace}" is not this organisation's`);
+    const name = rawName === undefined ? undefined : decodeURIComponent(rawName);
+    return resource === "dashboards" ? this.dashboardResource(method, url, body, version, name) : this.folderResource(method, url, body, version, name);
+  }
+
+  private dashboardResource(method: string, url: URL, body: Record<string, unknown>, version: string, name: string | undefined): { status: number; body: unknown } {
+    const notFound = () => this.k8sStatus(404, "NotFound", `dashboards.dashboard.grafana.app "${name}" not found`);
+    if (method === "GET") {
+      const no = this.need("dashboards:read");
+      if (no) return no;
+      if (name === undefined) {
+        const all = [...this.dashboards.values()].sort((a, b) => (a.uid < b.uid ? -1 : 1)).map((d) => this.dashboardObject(d, version));
+        return this.page(url, all, "DashboardList");
+      }
+      const stored = this.dashboards.get(name);
+      return stored ? { status: 200, body: this.dashboardObject(stored, version) } : notFound();
+    }
+    if (method === "DELETE" && name !== undefined) {
+      const no = this.need("dashboards:delete");
+      if (no) return no;
+      if (!this.dashboards.delete(name)) return notFound();
+      return { status: 200, body: { kind: "Status", apiVersion: "v1", status: "Success", details: { name, group: "dashboard.grafana.app", kind: "dashboards" } } };
+    }
+    if ((method === "POST" && name === undefined) || (method === "PUT" && name !== undefined)) {
+      const parsed = this.parseObject(body, name, "Dashboard");
+      if ("error" in parsed) return parsed.error;
+      const existing = this.dashboards.get(parsed.name);
+      const no = this.need(existing ? "dashboards:write" : "dashboards:create");
+      if (no) return no;
+      if (method === "POST" && existing) return this.k8sStatus(409, "AlreadyExists", `dashboards.dashboard.grafana.app "${parsed.name}" already exists`);
+      if (method === "PUT") {
+        if (!existing) return notFound();
+        const failed = this.precondition("Dashboard", parsed.name, parsed.resourceVersion, existing.resourceVersion);
+        if (failed) return failed;
+      }
+      const title = typeof parsed.spec.title === "string" ? parsed.spec.title.trim() : "";
+      if (!title) return this.k8sStatus(422, "Invalid", `Dashboard "${parsed.name}" is invalid: spec.title: Required value`);
+      const { id: _id, version: _version, ...model } = structuredClone(parsed.spec);
+      const stored = this.store(parsed.name, { ...model, uid: parsed.name }, parsed.annotations[FOLDER_ANNOTATION] ?? "", parsed.annotations["grafana.app/message"] ?? "");
+      return { status: method === "POST" ? 201 : 200, body: this.dashboardObject(stored, version) };
+    }
+    return this.k8sStatus(405, "MethodNotAllowed", `${method} is not allowed here`);
+  }
+
+  private folderResource(method: string, url: URL, body: Record<string, unknown>, version: string, name: string | undefined): { status: number; body: unknown } {
+    const notFound = () => this.k8sStatus(404, "NotFound", `folders.folder.grafana.app "${name}" not found`);
+    if (method === "GET") {
+      const no = this.need("folders:read");
+      if (no) return no;
+      if (name === undefined) {
+        const all = [...this.folders.values()].sort((a, b) => (a.uid < b.uid ? -1 : 1)).map((f) => this.folderObject(f, version));
+        return this.page(url, all, "FolderList");
+      }
+      const folder = this.folders.get(name);
+      return folder ? { status: 200, body: this.folderObject(folder, version) } : notFound();
+    }
+    if ((method === "POST" && name === undefined) || (method === "PUT" && name !== undefined)) {
+      const parsed = this.parseObject(body, name, "Folder");
+      if ("error" in parsed) return parsed.error;
+      const existing = this.folders.get(parsed.name);
+      const no = this.need(existing ? "folders:write" : "folders:create");
+      if (no) return no;
+      const title = typeof parsed.spec.title === "string" ? parsed.spec.title : "";
+      if (!title) return this.k8sStatus(422, "Invalid", `Folder "${parsed.name}" is invalid: spec.title: Required value`);
+      if (method === "POST") {
+        if (existing) return this.k8sStatus(409, "AlreadyExists", `folders.folder.grafana.app "${parsed.name}" already exists`);
+        const parentUid = parsed.annotations[FOLDER_ANNOTATION];
+        const folder: StoredFolder = { id: this.nextId++, uid: parsed.name, title, version: 1, resourceVersion: ++this.resourceVersion, ...(parentUid ? { parentUid } : {}) };
+        this.folders.set(folder.uid, folder);
+        return { status: 201, body: this.folderObject(folder, version) };
+      }
+      if (!existing) return notFound();
+      const failed = this.precondition("Folder", parsed.name, parsed.resourceVersion, existing.resourceVersion);
+      if (failed) return failed;
+      existing.title = title;
+      existing.version++;
+      existing.resourceVersion = ++this.resourceVersion;
+      return { status: 200, body: this.folderObject(existing, version) };
+    }
+    return this.k8sStatus(405, "MethodNotAllowed", `${method} is not allowed here`);
   }
 }

@@ -102,7 +102,8 @@ describe("--deadline bounds the whole push (item 5)", () => {
     // Each request alone may retry for 20 s; the push as a whole gets 1.5 s.
     const client = new GrafanaClient({ baseUrl: double.url, auth: { kind: "token", token: TOKEN }, retry: ENDLESS });
     const started = Date.now();
-    const result = await push(client, outputs, { message: "m", alerts: true, prune: true, deadlineMs: 1500 });
+    // Legacy: the item-level checks below follow its requests (resources mode: test/push/resources.test.ts).
+    const result = await push(client, outputs, { message: "m", alerts: true, prune: true, deadlineMs: 1500, api: "legacy" });
     const elapsed = Date.now() - started;
 
     expect(elapsed).toBeLessThan(3000);
@@ -159,7 +160,7 @@ describe("CLI time values (items 5 and 6)", () => {
 
   it("a 429 whose Retry-After exceeds the time left is not printed as a retry", async () => {
     double = await new GrafanaDouble({ faults: { rate: 1, kinds: ["429"], retryAfterSeconds: 600, spare: ["/api/health"] } }).start();
-    const r = await cli(["--retry-time", "5"], double.url);
+    const r = await cli(["--retry-time", "5", "--api", "legacy"], double.url);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/429.*Retry-After of 600s exceeds the time left/);
     expect(r.stdout).not.toMatch(/^retry/m);

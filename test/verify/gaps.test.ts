@@ -7,7 +7,7 @@
 import { createServer, type Server } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { allMetrics } from "../../catalogue/metrics";
-import { counter } from "../../src/kit/metric";
+import { counter, family } from "../../src/kit/metric";
 import { seriesNames, type AnyMetric } from "../../src/model/metric";
 import { PrometheusClient } from "../../src/verify/client";
 import { readDashboard, readOut } from "../../src/verify/inputs";
@@ -30,14 +30,10 @@ const BROKEN_GROUP = `groups:
 // An exporter that announces a gauge of the catalogue as a counter (read from /api/v1/metadata).
 const WRONG_TYPE_METRIC = "kong_datastore_reachable";
 // Purpose-made series for the reasons the catalogue gaps do not produce, and their declaration.
-const demoMetric = counter({
-  name: "verify_demo_requests_total",
-  help: "Demo requests.",
-  unit: "short",
-  labels: ["mode", "kind"],
-  values: { mode: ["fast", "slow"] },
-  source: { id: "demo", exporter: "demo exporter", owner: "upstream", reference: "demo reference" },
-});
+const { verify_demo_requests_total: demoMetric } = family(
+  { id: "demo", exporter: "demo exporter", owner: "upstream", reference: "demo reference" },
+  { verify_demo_requests_total: counter({ help: "Demo requests.", unit: "short", labels: ["mode", "kind"], values: { mode: ["fast", "slow"] } }) },
+);
 
 function demoSeries(): string {
   const lines: string[] = [];

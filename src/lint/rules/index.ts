@@ -12,6 +12,7 @@ import { gaugeNotRated } from "./query/gauge-not-rated";
 import { rateInterval } from "./query/rate-interval";
 import { rateRangeMin } from "./query/rate-range-min";
 import { histogramLe } from "./query/histogram-le";
+import { histogramQuantilePhi } from "./query/histogram-quantile-phi";
 import { regexpHygiene } from "./query/regexp-hygiene";
 import { knownMetric } from "./query/known-metric";
 import { impossible } from "./query/impossible";
@@ -22,6 +23,7 @@ import { dashboardUid } from "./dashboard/dashboard-uid";
 import { panelDatasource } from "./dashboard/panel-datasource";
 import { panelGridpos } from "./dashboard/panel-gridpos";
 import { panelIdUnique } from "./dashboard/panel-id-unique";
+import { panelTitleUnique } from "./dashboard/panel-title-unique";
 import { panelNoTargets } from "./dashboard/panel-no-targets";
 import { panelOverlap } from "./dashboard/panel-overlap";
 import { panelTitleDescription } from "./dashboard/panel-title-description";
@@ -56,6 +58,7 @@ export const REGISTRY: readonly LintRule[] = [
   rateInterval,
   rateRangeMin,
   histogramLe,
+  histogramQuantilePhi,
   regexpHygiene,
   knownMetric,
   impossible,
@@ -66,6 +69,7 @@ export const REGISTRY: readonly LintRule[] = [
   panelDatasource,
   panelGridpos,
   panelIdUnique,
+  panelTitleUnique,
   panelNoTargets,
   panelOverlap,
   panelTitleDescription,
