@@ -23,6 +23,7 @@ import {
 } from "../src/lint/index";
 import { formatInputError, formatSummary, EXIT_USAGE } from "../src/lint/report";
 import { parseDuration } from "../src/lint/duration";
+import { recoverOutDir } from "../src/pipeline/write";
 import { platformCatalogue, platformInput } from "./platform";
 
 const USAGE = `usage: npm run lint -- [--format text|json] [--config FILE] [--scrape-interval 30s] [--profile own|foreign|strict] [--metadata FILE]... [--cluster-label NAME [--cluster-foreign]] [--strict] [FILE|DIR ...]
@@ -37,7 +38,7 @@ function fail(message: string): never {
   process.exit(EXIT_USAGE);
 }
 
-function main(): number {
+async function main(): Promise<number> {
   let args;
   try {
     args = parseArgs({
@@ -95,6 +96,8 @@ function main(): number {
 
   let paths: string[] = positionals;
   if (paths.length === 0) {
+    // A build killed halfway may have left out/ moved aside: put it back before reading it.
+    for (const line of await recoverOutDir(resolve(root, "out"))) process.stderr.write(`${line}\n`);
     try {
       paths = defaultTargets(root);
     } catch (e) {
@@ -124,4 +127,4 @@ function main(): number {
   return exitCode(result, values.strict);
 }
 
-process.exitCode = main();
+process.exitCode = await main();

@@ -14,6 +14,7 @@ import { loadOutputs } from "../src/grafana/manifest";
 import { MANIFEST_FILE } from "../src/model/manifest";
 import { countActions, DEFAULT_DEADLINE_MS, push, type ApiChoice, type ItemResult, type Kind, type PushResult } from "../src/grafana/push";
 import { Redactor } from "../src/grafana/redact";
+import { recoverOutDir } from "../src/pipeline/write";
 import { escapeControl } from "../src/model/text";
 
 export interface CliIo {
@@ -211,6 +212,8 @@ export async function main(argv: readonly string[], env: Readonly<Record<string,
 
   const outDir = path.resolve(io.cwd, values.out ?? "out");
   try {
+    // A build killed halfway may have left out/ moved aside: put it back before reading it.
+    for (const line of await recoverOutDir(outDir)) out(line);
     if (!existsSync(path.join(outDir, MANIFEST_FILE))) {
       err(`error: ${path.join(outDir, MANIFEST_FILE)} does not exist; run \`npm run build\` first.`);
       return 1;

@@ -235,11 +235,15 @@ export function compileDashboard(single: DashboardDef, clusterLabel?: string): D
     .refresh(def.refresh ?? "1m")
     .tooltip(sdk.DashboardCursorSync.Crosshair)
     .variables(variables(def, clusterLabel));
-  def.panels.forEach((panel, index) => builder.withPanel(panelBuilder(panel, positions[index]!)));
+  // The SDK moves any panel at (0, 0) to its own cursor (and mutates the position it is
+  // given): it gets copies, and the layout's positions are put back after building.
+  def.panels.forEach((panel, index) => builder.withPanel(panelBuilder(panel, { ...positions[index]! })));
   // A JSON round trip drops `undefined` fields and the SDK's class prototypes.
   const json = JSON.parse(JSON.stringify(builder.build())) as DashboardJson;
   json.panels.forEach((panel, index) => {
     const panelDef = def.panels[index]!;
+    const { x, y } = positions[index]!;
+    Object.assign(panel.gridPos, { x, y });
     // Node graph edge stats are formatted with the field's unit (Grafana's statToString).
     if (panelDef.kind === "nodegraph") panel.fieldConfig = { defaults: { unit: panelDef.unit }, overrides: [] };
   });

@@ -3,7 +3,6 @@
 // the Prometheus operator (out/k8s/alertmanagerconfig-inhibitions.yaml). Each rule carries its
 // reason as a comment.
 
-import { AlertmanagerConfig } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1alpha1/AlertmanagerConfig";
 import { Document, isSeq } from "yaml";
 import type { AnyAlert } from "../kit/alert";
 import type { InhibitionDef } from "../kit/inhibition";
@@ -48,7 +47,8 @@ function commentedYaml(document: object, rulesPath: readonly string[], defs: rea
   return header + doc.toString({ lineWidth: 0, indent: 2 });
 }
 
-export function compileInhibitions(defs: readonly InhibitionDef[], options: InhibitionOptions): { files: OutputFile[]; problems: Finding[] } {
+/** `resource`: the AlertmanagerConfig, for validation against its CRD schema (src/validate/prometheus-rule.ts). */
+export function compileInhibitions(defs: readonly InhibitionDef[], options: InhibitionOptions): { files: OutputFile[]; problems: Finding[]; resource?: { file: string; object: unknown } } {
   const problems = problemsOf(defs);
   if (problems.length || defs.length === 0) return { files: [], problems };
 
@@ -71,12 +71,8 @@ export function compileInhibitions(defs: readonly InhibitionDef[], options: Inhi
       })),
     },
   };
-  try {
-    new AlertmanagerConfig(resource).validate();
-  } catch (error) {
-    problems.push({ location: ["inhibitions", "AlertmanagerConfig"], message: `schema: ${(error as Error).message}` });
-  }
   return {
+    resource: { file: ALERTMANAGER_CONFIG_PATH, object: resource },
     files: [
       { path: INHIBIT_RULES_PATH, content: commentedYaml(plain, ["inhibit_rules"], defs) },
       { path: ALERTMANAGER_CONFIG_PATH, content: commentedYaml(resource, ["spec", "inhibitRules"], defs) },

@@ -1,7 +1,6 @@
 // Compiles rule groups to Prometheus rule files and prometheus-operator PrometheusRule resources.
 // Pure: definitions in, files and problems out; the build decides what to write and when to fail.
 
-import { PrometheusRule } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule";
 import {
   dashboardUrlFor,
   defaultGrafanaUrl,
@@ -60,8 +59,10 @@ interface GroupYaml {
 export function compilePrometheusRules(
   groups: readonly RuleGroupDef[],
   options: PrometheusRuleOptions = defaultPrometheusRuleOptions,
-): Compiled {
+): Compiled & { readonly resources: { readonly file: string; readonly object: unknown }[] } {
   const files: OutputFile[] = [];
+  /** The PrometheusRule objects, for validation against the CRD schema (src/validate/prometheus-rule.ts). */
+  const resources: { file: string; object: unknown }[] = [];
   const problems: Finding[] = [...checkUniqueness(groups)];
 
   for (const group of groups) {
@@ -76,12 +77,13 @@ export function compilePrometheusRules(
       metadata: { name: `254carbon-${group.name}`, namespace: options.namespace, labels: sortedRecord(options.labels) },
       spec: { groups: [compiled] },
     };
-    problems.push(...validateResource(resource, group));
+    const resourceFile = `k8s/prometheusrule-${group.name}.yaml`;
+    resources.push({ file: resourceFile, object: resource });
 
     files.push({ path: rulesFile(group), content: toRulesYaml({ groups: [compiled] }) });
-    files.push({ path: `k8s/prometheusrule-${group.name}.yaml`, content: toRulesYaml(resource) });
+    files.push({ path: resourceFile, content: toRulesYaml(resource) });
   }
-  return { files, problems };
+  return { files, problems, resources };
 }
 
 export const rulesFile = (group: RuleGroupDef): string => `prometheus/${group.name}.rules.yaml`;
@@ -183,27 +185,4 @@ function checkGroup(group: RuleGroupDef): Finding[] {
     if (def.threshold && !Number.isFinite(def.threshold.value)) at("threshold value must be a finite number", def.name);
   }
   return problems;
-}
-
-/** Turns the CRD validator's errors into problems that name the group and the rule. */
-function validateResource(resource: ConstructorParameters<typeof PrometheusRule>[0], group: RuleGroupDef): Finding[] {
-  try {
-    new PrometheusRule(resource).validate();
-    return [];
-  } catch (error) {
-    const errors = (error as { errors?: { instancePath?: string; message?: string }[] }).errors;
-    const file = `k8s/prometheusrule-${group.name}.yaml`;
-    if (!errors) return [{ file, location: [group.name], message: `PrometheusRule validation failed: ${(error as Error).message}` }];
-    const ruleNames = [...(group.recordings ?? []).map((r) => r.record), ...group.alerts.map((a) => a.name)];
-    return errors.map((e) => {
-      const path = e.instancePath ?? "";
-      const index = /^\/spec\/groups\/\d+\/rules\/(\d+)/.exec(path)?.[1];
-      const rule = index === undefined ? undefined : ruleNames[Number(index)];
-      return {
-        file,
-        location: rule ? [group.name, rule] : [group.name],
-        message: `PrometheusRule schema: ${path || "/"} ${e.message ?? "is invalid"}`,
-      };
-    });
-  }
 }

@@ -233,12 +233,15 @@ export function topk<L extends string>(k: number, input: Vector<L>): Vector<L> {
   return vector(input.reads, (ctx) => `topk(${k}, ${input.render(ctx)})`);
 }
 
+/** A φ literal in [0, 1] (0, 1 or 0.something); anything else is a type error. */
+export type Quantile<Q extends number> = `${Q}` extends "0" | "1" | `0.${string}` ? Q : never;
+
 /**
  * `histogram_quantile` over a classic histogram, aggregated by `by` with `le` always kept:
  * `histogram_quantile(q, sum by (le, ...by) (rate(<name>_bucket{where}[window])))`.
  */
-export function histogramQuantile<M extends HistogramMetric, const K extends LabelOf<M>>(
-  quantile: number,
+export function histogramQuantile<M extends HistogramMetric, const K extends LabelOf<M>, const Q extends number>(
+  quantile: Quantile<Q>,
   histogram: M,
   options: { readonly by: readonly K[]; readonly where?: GaugeMatchers<M> },
 ): Vector<K> {

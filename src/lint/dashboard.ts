@@ -27,9 +27,9 @@ export function lintDashboard(input: unknown, where: DashboardLintInput, options
   for (const rule of rulesOf(options.rules, "dashboard", where.profile)) {
     if (!c.isDashboard && rule.stage !== "input") continue;
     runCheck((r, message) => at({ rule: r, message }, [], c.scope), rule, () =>
-      rule.check(c, (message, place) => {
-        const panel = place?.panel;
-        at({ rule, message }, [...(panel ? [panel.name] : []), ...(place?.path ?? [])], panel?.scope ?? c.scope);
+      rule.check(c, (message, target) => {
+        const panel = target?.panel;
+        at({ rule, message }, [...(panel ? [panel.name] : []), ...(target?.path ?? [])], panel?.scope ?? c.scope);
       }),
     );
   }

@@ -189,6 +189,8 @@ function jsonErrorAt(text: string, fallback: string): string {
 export function lintFiles(input: RunInput): RunResult {
   const inputErrors: InputError[] = [];
   const loaded: Loaded[] = [];
+  /** Every file read, rules or not: none is parsed twice. */
+  const seen = new Set<string>();
   const isOwn = (abs: string) => {
     const rel = relative(input.root, abs).replace(/\\/g, "/");
     return !rel.startsWith("..") && input.config.own.some((g) => matchesGlob(rel, g));
@@ -204,6 +206,7 @@ export function lintFiles(input: RunInput): RunResult {
       inputErrors.push({ file: display, reason: read.reason });
       continue;
     }
+    seen.add(abs);
     const { text } = read;
     const profile: Profile = input.profile ?? (isOwn(abs) ? "own" : "foreign");
     const base = { path: abs, display, profile };
@@ -214,6 +217,9 @@ export function lintFiles(input: RunInput): RunResult {
         inputErrors.push({ file: display, reason: `invalid JSON: ${jsonErrorAt(text, (e as Error).message)}` });
       }
     } else if (/\.ya?ml$/i.test(abs)) {
+      // A discovered YAML file without a `groups:` key (a ConfigMap holding a whole dashboard, a
+      // kustomization) holds no rules: it is not parsed at all.
+      if (input.discovered && !/^\s*groups\s*:/m.test(text)) continue;
       try {
         const rules = readRuleGroups(text, !input.discovered);
         if (rules.length) loaded.push({ ...base, rules });
@@ -226,7 +232,7 @@ export function lintFiles(input: RunInput): RunResult {
   // Recording rules of the run and of the project's output are metrics the dashboards may use.
   const recorded = new Set<string>(input.options.recordedNames);
   for (const l of loaded) if (l.rules) for (const n of recordedNames(l.rules)) recorded.add(n);
-  for (const extra of projectRuleFiles(input.root, loaded)) for (const n of recordedNames(extra)) recorded.add(n);
+  for (const extra of projectRuleFiles(input.root, seen)) for (const n of recordedNames(extra)) recorded.add(n);
   const options: LintOptions = { ...input.options, recordedNames: recorded };
 
   const findings: LintFinding[] = [];
@@ -238,20 +244,22 @@ export function lintFiles(input: RunInput): RunResult {
 }
 
 /** Rule files under out/ not part of this run (read quietly; errors there are not this run's). */
-function projectRuleFiles(root: string, loaded: readonly Loaded[]): RuleGroupSource[][] {
-  const seen = new Set(loaded.map((l) => l.path));
-  let paths: string[] = [];
+function projectRuleFiles(root: string, read: ReadonlySet<string>): RuleGroupSource[][] {
+  let paths: string[];
   try {
-    paths = defaultTargets(root).filter((p) => /\.ya?ml$/.test(p) && !seen.has(resolve(p)));
-  } catch {
-    return [];
+    paths = defaultTargets(root).filter((p) => /\.ya?ml$/.test(p) && !read.has(resolve(p)));
+  } catch (e) {
+    if (e instanceof NoOutputError) return []; // nothing built: no recording rules to add
+    throw e;
   }
   return paths.flatMap((p) => {
     const read = readLintable(p);
     try {
       return "text" in read ? [readRuleGroups(read.text, false)] : [];
-    } catch {
-      return [];
+    } catch (e) {
+      // Not this run's file: its own lint reports it; here it only adds no recorded names.
+      if (e instanceof RuleFileError) return [];
+      throw e;
     }
   });
 }

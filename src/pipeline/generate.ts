@@ -18,6 +18,7 @@ import { compileInhibitions } from "../compile/inhibitions";
 import { validateDashboard, validateDashboardSet } from "../validate/dashboard";
 import { grafanaVersionProblems } from "../validate/grafana-version";
 import { validateOperatorObject } from "../validate/operator";
+import { validateAlertmanagerConfig, validatePrometheusRule } from "../validate/prometheus-rule";
 import type { BuildConfig, OutputSelection } from "../model/config";
 import { isError } from "../model/finding";
 import type { AnyMetric } from "../model/metric";
@@ -130,14 +131,14 @@ export function generateOutputs(platform: BuildInput): BuildResult {
     grafanaUrl: config.grafanaUrl,
     clusterLabel: config.clusterLabel,
   });
-  problems.push(...rules.problems);
+  problems.push(...rules.problems, ...rules.resources.flatMap(validatePrometheusRule));
   files.push(...rules.files);
 
   const inhibitions = compileInhibitions(inhibitionsForDeployment(input.inhibitions, config.deployedSources), {
     namespace: config.namespace,
     labels: config.ruleLabels,
   });
-  problems.push(...inhibitions.problems);
+  problems.push(...inhibitions.problems, ...(inhibitions.resource ? validateAlertmanagerConfig(inhibitions.resource) : []));
   files.push(...inhibitions.files);
 
   const grafanaAlerts = compileGrafanaAlertGroups(input.ruleGroups, {

@@ -4,6 +4,7 @@ import { readdir, readFile } from "node:fs/promises";
 import { existsSync } from "node:fs";
 import { join, relative, sep } from "node:path";
 import { generateOutputs, type BuildInput } from "./generate";
+import { withMarker } from "./out-dir";
 
 /** Every file under `dir`, as sorted `/`-separated paths relative to it. */
 export async function listFiles(dir: string): Promise<string[]> {
@@ -14,7 +15,7 @@ export async function listFiles(dir: string): Promise<string[]> {
 /** Paths under outDir that differ from what the build would write now; empty when fresh. */
 export async function findStaleOutputs(outDir: string, input: BuildInput): Promise<string[]> {
   if (!existsSync(outDir)) return [`${outDir} (missing: run npm run build)`];
-  const expected = new Map(generateOutputs(input).files.map((f) => [f.path, f.content]));
+  const expected = new Map(withMarker(generateOutputs(input).files).map((f) => [f.path, f.content]));
   const stale: string[] = [];
   const onDisk = await listFiles(outDir);
   for (const path of onDisk) {

@@ -9,6 +9,7 @@ import { ruleGroups } from "../../alerts/index";
 import { alert, breaches, recording, type AnyAlert, type RuleGroupDef, type Severity } from "../../src/kit/alert";
 import { current, sum } from "../../src/kit/promql";
 import { compilePrometheusRules, defaultPrometheusRuleOptions, prometheusRuleResourcePaths } from "../../src/compile/prometheus-rules";
+import { validatePrometheusRule } from "../../src/validate/prometheus-rule";
 import { generateOutputs } from "../../src/pipeline/generate";
 import { platformInput } from "../../scripts/platform";
 import { BuildError } from "../../src/model/output";
@@ -132,9 +133,11 @@ describe("problems from bad definitions", () => {
     );
   });
 
-  it("turns PrometheusRule schema errors into problems naming the rule", () => {
+  it("turns PrometheusRule schema errors (src/validate) into problems naming the rule", () => {
     // A non-string label value gets past TypeScript only through a cast; the CRD schema catches it.
     const bad = lag({ name: "NumericLabel", labels: { tier: 1 as unknown as string } });
-    expect(messages([group([lag(), bad])])).toContain("test-group › NumericLabel: PrometheusRule schema: /spec/groups/0/rules/1/labels/tier must be string");
+    const { resources } = compilePrometheusRules([group([lag(), bad])]);
+    const found = resources.flatMap(validatePrometheusRule).map((p) => `${p.location.join(" › ")}: ${p.message}`);
+    expect(found).toEqual(["test-group › NumericLabel: PrometheusRule schema: /spec/groups/0/rules/1/labels/tier must be string"]);
   });
 });

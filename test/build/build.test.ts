@@ -12,8 +12,9 @@ import { generateOutputs, type BuildInput } from "../../src/pipeline/generate";
 import { platformCatalogue, platformInput } from "../../scripts/platform";
 import { findStaleOutputs, listFiles } from "../../src/pipeline/stale";
 import { BuildError } from "../../src/model/output";
-import { runBuild } from "../../src/pipeline/run";
+import { writeOutputs } from "../../src/pipeline/write";
 import { LAST_APPLIED_LIMIT_BYTES } from "../../src/compile/kubernetes";
+import { compileDashboard } from "../../src/compile/dashboard";
 import { dashboard, type DashboardDef } from "../../src/kit/dashboard";
 import { query, stat, timeSeries, type PanelDef } from "../../src/kit/panel";
 import { current } from "../../src/kit/promql";
@@ -22,6 +23,7 @@ import { serviceMesh } from "../../dashboards/service-mesh";
 
 const run = promisify(execFile);
 const repo = new URL("../..", import.meta.url).pathname;
+const runBuild = async (outDir: string, input: BuildInput = platformInput) => writeOutputs(generateOutputs(input).files, outDir, repo);
 
 let tmp: string;
 beforeEach(async () => {
@@ -174,6 +176,29 @@ describe("bad definitions fail the build, name what is wrong and write nothing",
     await expectFailure(withDashboards([board("empty", [empty])]), /out\/dashboards\/empty\.json: Board empty › Brokers › A: panel-no-targets: target has no expr/);
   });
 
+  it("a dashboard title longer than Grafana stores, and a panel title too long to show", async () => {
+    const long = dashboard({ uid: "long", title: "T".repeat(190), description: "Test board.", tags: [], folder: { uid: "f", title: "F" }, variables: [], panels: { long: somePanel({ title: "P".repeat(81) }) } });
+    await expectFailure(withDashboards([long]), /long\.json: T+: dashboard-title: dashboard title has 190 characters, Grafana stores at most 189/, /long\.json: T+ › P+: panel-title-unique: panel title has 81 characters, at most 80 allowed/);
+  });
+
+  it("two panels with the same title in one dashboard", async () => {
+    await expectFailure(withDashboards([board("twins", [somePanel(), somePanel()])]), /Board twins › Brokers: panel-title-unique: panel title is already used by panel \d+ in this dashboard/);
+  });
+
+  it("a gridPos that is not whole numbers, and one out of bounds", async () => {
+    await expectFailure(
+      withDashboards([board("grid", [somePanel({ title: "Half", gridPos: { x: 0.5, y: 0, w: 12, h: 8 } }), somePanel({ title: "Tall", gridPos: { x: 0, y: 20, w: 12, h: 500 } })])]),
+      /Board grid › Half: panel-gridpos: gridPos \{"x":0\.5,"y":0,"w":12,"h":8\} must be whole numbers/,
+      /Board grid › Tall: panel-gridpos: gridPos \{"x":0,"y":20,"w":12,"h":500\} is out of bounds/,
+    );
+  });
+
+  it("a histogram_quantile φ outside [0, 1]", async () => {
+    const expr = "histogram_quantile(99, sum by (le) (rate(kong_request_latency_ms_bucket[$__rate_interval])))";
+    const panel = somePanel({ targets: [{ expr, legendLabels: [], instant: false, format: "time_series", reads: [] }] });
+    await expectFailure(withDashboards([board("phi", [panel])]), /Board phi › Brokers › A: histogram-quantile-phi: histogram_quantile φ 99 is outside \[0, 1\]/);
+  });
+
   it("a panel wider than the grid", async () => {
     await expectFailure(withDashboards([board("wide", [somePanel({ size: { w: 30, h: 8 } })])]), /out\/dashboards\/wide\.json: Board wide › Brokers: panel-gridpos: gridPos x 0 \+ w 30 goes past the 24 columns/);
   });
@@ -220,6 +245,18 @@ describe("bad definitions fail the build, name what is wrong and write nothing",
   }, 60_000);
 });
 
+describe("layout", () => {
+  it("an explicit gridPos at (0, 0) stays there (the SDK alone would move it to its cursor), and the definition is not mutated", () => {
+    const lower = { x: 0, y: 8, w: 12, h: 8 };
+    const top = { x: 0, y: 0, w: 12, h: 8 };
+    const panel = (title: string, gridPos: typeof top) => ({ ...timeSeries({ title, description: "d.", unit: "short", targets: [query(current(metrics.kafka_brokers))] }), gridPos });
+    const def = dashboard({ uid: "zero", title: "Zero", description: "Test board.", tags: [], folder: { uid: "f", title: "F" }, variables: [], panels: { lower: panel("Lower", lower), top: panel("Top", top) } });
+    const json = compileDashboard(def);
+    expect(json.panels.map((p) => p.gridPos)).toEqual([lower, top]);
+    expect(top).toEqual({ x: 0, y: 0, w: 12, h: 8 });
+  });
+});
+
 describe("generated documentation", () => {
   it("docs/metrics.md matches the catalogue (run `npm run docs` when this fails)", async () => {
     const { metricsDoc } = await import("../../src/compile/metrics-doc");
@@ -238,10 +275,11 @@ describe("generated documentation", () => {
     expect(await readFile(join(tmp, "grafana-units.ts"), "utf8")).toBe(await readFile(join(repo, "src/model/grafana-units.ts"), "utf8"));
   }, 60_000);
 
-  it("schema/operator.validate.js matches a fresh bundle from @kubernetes-models/grafana-operator (run `npm run generate:schema`)", async () => {
+  it("schema/operator.validate.js and prometheusrule.validate.js match fresh bundles from @kubernetes-models (run `npm run generate:schema`)", async () => {
     const committed = await readFile(join(repo, "schema/operator.validate.js"), "utf8");
     await run("npx", ["tsx", "scripts/generate-operator-schema.ts", "--out-dir", tmp], { cwd: repo });
     expect(await readFile(join(tmp, "operator.validate.js"), "utf8")).toBe(committed);
+    expect(await readFile(join(tmp, "prometheusrule.validate.js"), "utf8")).toBe(await readFile(join(repo, "schema/prometheusrule.validate.js"), "utf8"));
     expect(committed).toMatch(/^\/\/ @kubernetes-models\/grafana-operator \d+\.\d+\.\d+, CRDs from grafana\/grafana-operator v\d+\.\d+\.\d+ /m);
   }, 60_000);
 });

@@ -40,6 +40,14 @@ describe("queries", () => {
     // @ts-expect-error the histogram has no code label
     histogramQuantile(0.99, m.kong_request_latency_ms, { by: ["code"] });
   });
+
+  it("refuse a histogram_quantile φ outside [0, 1]", () => {
+    // @ts-expect-error 99 meant as a percentile
+    histogramQuantile(99, m.kong_request_latency_ms, { by: ["service"] });
+    // @ts-expect-error a negative φ
+    histogramQuantile(-0.5, m.kong_request_latency_ms, { by: ["service"] });
+    expectTypeOf(histogramQuantile(1, m.kong_request_latency_ms, { by: ["service"] })).toEqualTypeOf<Vector<"service">>();
+  });
 });
 
 describe("panels", () => {

@@ -12,6 +12,7 @@ import { gaugeNotRated } from "./query/gauge-not-rated";
 import { rateInterval } from "./query/rate-interval";
 import { rateRangeMin } from "./query/rate-range-min";
 import { histogramLe } from "./query/histogram-le";
+import { histogramQuantilePhi } from "./query/histogram-quantile-phi";
 import { regexpHygiene } from "./query/regexp-hygiene";
 import { knownMetric } from "./query/known-metric";
 import { impossible } from "./query/impossible";
@@ -23,6 +24,7 @@ import { dashboardUid } from "./dashboard/dashboard-uid";
 import { panelDatasource } from "./dashboard/panel-datasource";
 import { panelGridpos } from "./dashboard/panel-gridpos";
 import { panelIdUnique } from "./dashboard/panel-id-unique";
+import { panelTitleUnique } from "./dashboard/panel-title-unique";
 import { panelNoTargets } from "./dashboard/panel-no-targets";
 import { panelOverlap } from "./dashboard/panel-overlap";
 import { panelTitleDescription } from "./dashboard/panel-title-description";
@@ -57,6 +59,7 @@ export const REGISTRY: readonly LintRule[] = [
   rateInterval,
   rateRangeMin,
   histogramLe,
+  histogramQuantilePhi,
   regexpHygiene,
   knownMetric,
   impossible,
@@ -68,6 +71,7 @@ export const REGISTRY: readonly LintRule[] = [
   panelDatasource,
   panelGridpos,
   panelIdUnique,
+  panelTitleUnique,
   panelNoTargets,
   panelOverlap,
   panelTitleDescription,
