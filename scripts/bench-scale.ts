@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { build } from "esbuild";
-import { compilerPath } from "./build-support.mjs";
+import { BUNDLE_OPTIONS, compilerPath } from "./build-support.mjs";
 import { describeRuns, exitWithVerdict, judge, judgeValue, median, pairedRuns, timeRuns } from "./bench-support";
 import type { PhaseResult } from "./bench-scale-run";
 
@@ -82,16 +82,7 @@ for (const n of SIZES) {
   const dir = writeDefinitions(n);
   const typeCheck = await timeRuns(1, () => execFileSync(compilerPath(repo), ["-p", join(dir, "tsconfig.json")], { stdio: "inherit" }));
   const bundle = await timeRuns(1, () =>
-    build({
-      entryPoints: [join(dir, "main.ts")],
-      outfile: join(dir, "main.mjs"),
-      bundle: true,
-      platform: "node",
-      format: "esm",
-      target: "node20",
-      logLevel: "error",
-      banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
-    }),
+    build({ ...BUNDLE_OPTIONS, entryPoints: [join(dir, "main.ts")], outfile: join(dir, "main.mjs") }),
   );
   // A build process, then a lint process, as `npm run build && npm run lint`; timed together.
   const runs: PhaseResult[][] = [];

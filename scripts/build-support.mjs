@@ -24,6 +24,23 @@ export function outDirOf(argv, repoRoot) {
 }
 
 /**
+ * The esbuild options every bundle of our TypeScript entry points shares (the build launcher,
+ * bench:scale), so a bundle runs as the sources do under tsx.
+ * @type {import("esbuild").BuildOptions}
+ */
+export const BUNDLE_OPTIONS = {
+  bundle: true,
+  platform: "node",
+  format: "esm",
+  target: "node20",
+  logLevel: "error",
+  // ES module builds first: some packages' CommonJS builds (jsonc-parser's UMD) require() by computed paths.
+  mainFields: ["module", "main"],
+  // CommonJS dependencies call require(); an ES module has none of its own.
+  banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+};
+
+/**
  * esbuild plugin: our modules keep their own import.meta.url inside a bundle (scripts/platform.ts
  * finds lint.config.yaml by it), instead of the bundle's.
  * @param {string} repoRoot

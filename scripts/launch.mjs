@@ -9,7 +9,7 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, relative, sep } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { CACHE_DIR, outDirOf, ownImportMetaUrl, startTypeCheck } from "./build-support.mjs";
+import { BUNDLE_OPTIONS, CACHE_DIR, outDirOf, ownImportMetaUrl, startTypeCheck } from "./build-support.mjs";
 
 const repoRoot = fileURLToPath(new URL("..", import.meta.url));
 const cacheDir = join(repoRoot, CACHE_DIR);
@@ -75,18 +75,10 @@ async function bundleFor(/** @type {string} */ entry, /** @type {string} */ hash
   mkdirSync(cacheDir, { recursive: true });
   const partial = `${file}.${process.pid}.tmp`;
   await build({
+    ...BUNDLE_OPTIONS,
     entryPoints: [join(repoRoot, entry)],
-    bundle: true,
-    platform: "node",
-    format: "esm",
-    target: "node20",
     outfile: partial,
-    logLevel: "error",
     plugins: [ownImportMetaUrl(repoRoot)],
-    // ES module builds first: some packages' CommonJS builds (jsonc-parser's UMD) require() by computed paths.
-    mainFields: ["module", "main"],
-    // CommonJS dependencies call require(); an ES module has none of its own.
-    banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
   });
   for (const old of readdirSync(cacheDir)) if (old.startsWith(`${name}-`) && old.endsWith(".mjs")) rmSync(join(cacheDir, old), { force: true });
   renameSync(partial, file);
