@@ -4,38 +4,15 @@ import { describe, expect, it } from "vitest";
 import { lintDashboard } from "../../src/lint/dashboard";
 import type { Profile } from "../../src/lint/rule";
 import { defaultOptions } from "../../src/lint/options";
+import { exampleDashboard, examplePanel } from "../../src/lint/rules/dashboard/example";
 import { allMetrics } from "../../catalogue/metrics";
 
 const options = defaultOptions(allMetrics);
-const ds = { type: "prometheus", uid: "${datasource}" };
-
-function panel(overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    id: 1,
-    type: "timeseries",
-    title: "Requests",
-    description: "Requests per second by service.",
-    datasource: ds,
-    gridPos: { x: 0, y: 0, w: 12, h: 8 },
-    fieldConfig: { defaults: { unit: "reqps" } },
-    targets: [{ refId: "A", datasource: ds, expr: "sum by (service) (rate(kong_http_requests_total[$__rate_interval]))", legendFormat: "{{service}}" }],
-    ...overrides,
-  };
-}
+// The registry's clean example panel and dashboard, so these tests start from what every rule case does.
+const panel = examplePanel;
 
 function dashboard(panels: unknown[], extra: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    uid: "api-gateway",
-    title: "API Gateway",
-    templating: {
-      list: [
-        { name: "datasource", type: "datasource", query: "prometheus" },
-        { name: "service", type: "query", refresh: 2, datasource: ds, current: { value: ["$__all"] } },
-      ],
-    },
-    panels,
-    ...extra,
-  };
+  return { ...exampleDashboard(), panels, ...extra };
 }
 
 const rules = (d: unknown, profile: Profile = "own") => lintDashboard(d, { file: "d.json", profile }, options).map((f) => f.rule);
