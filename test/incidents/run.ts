@@ -19,7 +19,8 @@ import { parseDuration } from "../../src/model/duration";
 import { requireTool } from "../support/prometheus";
 import { platformSeriesOf } from "./platform";
 import type { Scenario } from "./scenarios";
-import { encodeSamples, inCluster, SCRAPE_SECONDS, seriesSelector, type Series } from "./series";
+import { inClusters } from "../support/synthetic/series";
+import { encodeSamples, SCRAPE_SECONDS, seriesSelector, type Series } from "./series";
 
 /** Prometheus's rule evaluation interval in the scenarios (kube-prometheus-stack's default). */
 export const EVALUATION_SECONDS = 30;
@@ -83,8 +84,7 @@ export interface ClusterMode {
 /** The scenario's series; in cluster mode those of every cluster, each labelled with its own. */
 export function scenarioSeries(s: Scenario, cluster?: ClusterMode): Series[] {
   if (!cluster) return platformSeriesOf(s.platform);
-  const healthy = platformSeriesOf(s.withoutIncident);
-  return [...inCluster(platformSeriesOf(s.platform), cluster.label, cluster.incidentIn), ...cluster.healthyIn.flatMap((c) => inCluster(healthy, cluster.label, c))];
+  return [...inClusters(platformSeriesOf(s.platform), cluster.label, [cluster.incidentIn]), ...inClusters(platformSeriesOf(s.withoutIncident), cluster.label, cluster.healthyIn)];
 }
 
 /** Runs the scenarios: scenarios of one deployment share a rule set, split over PARALLEL promtool runs. */

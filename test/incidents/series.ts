@@ -102,10 +102,6 @@ export function histogramOf<M extends HistogramMetric>(
 
 const scale = (rate: number | undefined, factor: number) => (rate === undefined ? undefined : rate * factor);
 
-/** The series as a global store holds them for one cluster: each gains the cluster label. */
-export const inCluster = (series: readonly Series[], label: string, cluster: string): Series[] =>
-  series.map((s) => ({ ...s, labels: { ...s.labels, [label]: cluster } }));
-
 // ---------------------------------------------------------------- promtool notation
 
 const number = (n: number) => String(round(n));
