@@ -38,7 +38,8 @@ function inputHash() {
     const files = input.includes(".") ? [input] : filesUnder(path).map((f) => `${input}/${f}`);
     for (const file of files) hash.update(`${file}\0`).update(readFileSync(join(repoRoot, file))).update("\0");
   }
-  hash.update(process.version);
+  // The bundle holds absolute paths (import.meta.url of our modules): a copy of the repository rebuilds it.
+  hash.update(`${process.version}\0${repoRoot}`);
   return hash.digest("hex");
 }
 
