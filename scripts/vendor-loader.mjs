@@ -14,7 +14,7 @@ import vm from "node:vm";
 /**
  * The exports of the CommonJS file at `url`, run as Node would run it.
  * @param {URL} url
- * @returns {any}
+ * @returns {Record<string, unknown>}
  */
 export function loadVendor(url) {
   const file = fileURLToPath(url);
@@ -28,6 +28,7 @@ export function loadVendor(url) {
   }
   const wrapped = `(function (exports, require, module, __filename, __dirname) {${readFileSync(file, "utf8")}\n})`;
   const script = new vm.Script(wrapped, { filename: file, ...(cachedData ? { cachedData } : {}) });
+  /** @type {{ exports: Record<string, unknown> }} */
   const module = { exports: {} };
   script.runInThisContext()(module.exports, createRequire(file), module, file, dirname(file));
   if (!cachedData || script.cachedDataRejected) {
