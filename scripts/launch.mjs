@@ -10,7 +10,6 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, w
 import { basename, dirname, join, relative, sep } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { CACHE_DIR, outDirOf, startTypeCheck } from "./build-support.mjs";
-import { splitBundle } from "./split-bundle.mjs";
 
 const repoRoot = fileURLToPath(new URL("..", import.meta.url));
 const cacheDir = join(repoRoot, CACHE_DIR);
@@ -75,6 +74,7 @@ async function bundleFor(/** @type {string} */ entry, /** @type {string} */ hash
   if (existsSync(file)) return file;
   mkdirSync(cacheDir, { recursive: true });
   const partial = `${file}.${process.pid}.tmp`;
+  const { splitBundle } = await import("./split-bundle.mjs"); // not needed when nothing changed
   await splitBundle({ repoRoot, entry, outfile: partial, cacheDir });
   for (const old of readdirSync(cacheDir)) if (old.startsWith(`${name}-`) && old.endsWith(".mjs")) rmSync(join(cacheDir, old), { force: true });
   renameSync(partial, file);
