@@ -122,7 +122,12 @@ export async function verify(options: VerifyOptions): Promise<VerifyReport> {
   }
 
   const cluster = options.cluster;
-  const clusters = cluster ? await clustersIn(client, cluster, vars, now).catch((e: unknown) => (queryFailure(e), [])) : [];
+  let clusters: string[] = [];
+  try {
+    if (cluster) clusters = await clustersIn(client, cluster, vars, now);
+  } catch (e) {
+    queryFailure(e); // no clusters found: the report says "0 found in the store"
+  }
 
   const targets = options.dashboards.flatMap((d) => d.targets.map((t) => ({ t, d })));
   const rules = options.groups.flatMap((g) => g.rules);
@@ -149,8 +154,8 @@ export async function verify(options: VerifyOptions): Promise<VerifyReport> {
     const shown = t.instantOnly ? instant : range;
     if (shown.series.length > 0) {
       const perCluster = cluster ? await Promise.all(clusters.map((c) => clusterResult(t, d, shown, cluster, c))) : null;
-      const emptyIn = perCluster?.filter((c) => c.status === "empty") ?? [];
-      if (emptyIn[0]) return { ...base, status: "empty", series: shown.series.length, query, clusters: perCluster, ...emptyInClusters(emptyIn[0], emptyIn, perCluster!) };
+      const partly = perCluster && emptyInSome(perCluster);
+      if (partly) return { ...base, status: "empty", series: shown.series.length, query, clusters: perCluster, ...partly };
       const missing = t.legendLabels.filter((l) => !shown.series.some((s) => s.metric[l] !== undefined));
       if (missing.length === 0) return { ...base, status: "ok", series: shown.series.length, query, clusters: perCluster };
       return { ...base, status: "ok", series: shown.series.length, query, clusters: perCluster, ...legendProblem(missing, query, catalogueIndex) };
@@ -220,7 +225,10 @@ export async function verify(options: VerifyOptions): Promise<VerifyReport> {
 }
 
 /** A panel with data in some clusters and none in others: empty, for the first empty cluster's reason. */
-function emptyInClusters(first: ClusterResult, empty: readonly ClusterResult[], all: readonly ClusterResult[]): Explanation {
+function emptyInSome(all: readonly ClusterResult[]): Explanation | undefined {
+  const empty = all.filter((c) => c.status === "empty");
+  const first = empty[0];
+  if (!first) return undefined;
   const withData = all.filter((c) => c.status === "ok").map((c) => c.cluster);
   return {
     reason: first.reason ?? "no-data",

@@ -105,7 +105,8 @@ describe("a legend that names the cluster itself", () => {
     const named = query(sum(rate(m.kong_http_requests_total), { by: ["service"] }), { legend: (l) => `${(l as Record<string, string>)[LABEL]} · ${l.service}` });
     const changed = { ...def!, panels: [{ ...panel!, targets: [named, ...panel!.targets] }, ...def!.panels.slice(1)] };
     const json = compileDashboard(changed, LABEL);
-    const legends = (json.panels[0] as { targets: { legendFormat?: string }[] }).targets.map((t) => t.legendFormat);
+    const targets = json.panels[0]?.targets;
+    const legends = Array.isArray(targets) ? targets.map((t: { legendFormat?: string }) => t.legendFormat) : [];
     expect(legends[0]).toBe(`{{${LABEL}}} · {{service}}`);
     for (const [i, t] of panel!.targets.entries()) if (t.legendFormat) expect(legends[i + 1]).toBe(`{{${LABEL}}} ${t.legendFormat}`);
   });
