@@ -18,8 +18,7 @@ import { basename, extname, join } from "node:path";
 import { Ajv, type AnySchema } from "ajv";
 import { afterAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { platformInput } from "../../scripts/platform";
-import { generateOutputs } from "../../src/pipeline/generate";
+import { buildPlatform } from "../support/cluster-mode";
 import { promtool } from "../support/prometheus";
 
 // prometheus/common model.ParseDuration
@@ -77,9 +76,7 @@ interface RuleFile {
 const committed: RuleFile[] = readdirSync(new URL("../../out/prometheus", import.meta.url))
   .filter((name) => name.endsWith(".yaml"))
   .map((name) => ({ path: `prometheus/${name}`, content: readFileSync(new URL(`../../out/prometheus/${name}`, import.meta.url), "utf8") }));
-const clustered: RuleFile[] = generateOutputs({ ...platformInput, config: { ...platformInput.config, clusterLabel: "k8s_cluster" } }).files.filter((f) =>
-  f.path.startsWith("prometheus/"),
-);
+const clustered: RuleFile[] = [...buildPlatform("k8s_cluster").ruleFiles].map(([path, content]) => ({ path, content }));
 
 const dir = mkdtempSync(join(tmpdir(), "global-ruler-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

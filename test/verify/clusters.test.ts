@@ -9,14 +9,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { allMetrics, metrics } from "../../catalogue/metrics";
-import { platformInput } from "../../scripts/platform";
-import { generateOutputs } from "../../src/pipeline/generate";
 import { CLUSTER_VARIABLE } from "../../src/kit/promql";
 import { seriesNames } from "../../src/model/metric";
 import { PrometheusClient } from "../../src/verify/client";
 import { readDashboard } from "../../src/verify/inputs";
 import { formatText } from "../../src/verify/report";
 import { exitCodeOf, verify, type VerifyReport } from "../../src/verify/verify";
+import { buildPlatform } from "../support/cluster-mode";
 import { generateOpenMetrics } from "../support/synthetic/openmetrics";
 import { runPromtool, startPrometheus, type RunningPrometheus } from "../support/prometheus";
 
@@ -29,28 +28,17 @@ const RANGE_S = 20 * 60;
 const gone = allMetrics.filter((m) => m.source.exporter === metrics.kafka_brokers.source.exporter);
 const goneSeries = new Set(gone.flatMap(seriesNames));
 
-const dashboardFiles = generateOutputs({ ...platformInput, config: { ...platformInput.config, clusterLabel: LABEL } }).files.filter((f) => f.path.startsWith("dashboards/"));
+const dashboardFiles = buildPlatform(LABEL).files.filter((f) => f.path.startsWith("dashboards/"));
 const dashboards = dashboardFiles.map((f) => readDashboard(JSON.parse(f.content), f.path));
 
-/** The synthetic data of `metrics`, every sample labelled with its cluster. */
-function clusterLines(cluster: string, only: (series: string) => boolean): string[] {
-  const { text } = generateOpenMetrics(allMetrics, { start: START, end: END, step: STEP });
+/** The catalogue's synthetic data in clusters a and b, without b's kafka_exporter series. */
+function twoClusters(): string {
+  const { text } = generateOpenMetrics(allMetrics, { start: START, end: END, step: STEP, clusters: { label: LABEL, names: ["a", "b"] } });
+  const inB = `${LABEL}="b"`;
   return text
     .split("\n")
-    .filter((line) => line && !line.startsWith("#") && only(line.split(/[{ ]/)[0]!))
-    .map((line) => line.replace(/^([a-zA-Z_:][\w:]*)(\{)?/, (_, name: string, brace?: string) => `${name}{${LABEL}="${cluster}"${brace ? "," : "}"}`));
-}
-
-/** Both clusters' lines, each series name's samples together as the backfill wants them. */
-function twoClusters(): string {
-  const byName = new Map<string, string[]>();
-  for (const line of [...clusterLines("a", () => true), ...clusterLines("b", (name) => !goneSeries.has(name))]) {
-    const name = line.slice(0, line.indexOf("{"));
-    const lines = byName.get(name) ?? [];
-    lines.push(line);
-    byName.set(name, lines);
-  }
-  return `${[...byName.keys()].sort().flatMap((n) => byName.get(n)!).join("\n")}\n# EOF\n`;
+    .filter((line) => !(line.includes(inB) && goneSeries.has(line.split(/[{ ]/)[0]!)))
+    .join("\n");
 }
 
 let prometheus: RunningPrometheus;
