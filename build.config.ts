@@ -50,6 +50,18 @@ export const deployment: Deployment = {
   kafkaBrokers: 3,
 };
 
+/**
+ * Cluster mode (README "Many clusters"): the label a global store (Thanos, Mimir, remote write)
+ * puts on every series, e.g. "cluster" or "k8s_cluster"; undefined for a single cluster. The
+ * type checker reads it too: definitions may then name it like any label of a metric.
+ */
+export const clusterLabel = undefined;
+declare module "./src/model/metric" {
+  interface ClusterLabelSetting {
+    readonly label: typeof clusterLabel;
+  }
+}
+
 export const buildConfig: BuildConfig = {
   namespace: "monitoring",
   dashboardLabel: { name: "grafana_dashboard", value: "1" },
@@ -76,6 +88,7 @@ export const buildConfig: BuildConfig = {
     resyncPeriod: "10m",
     dashboardSource: "json",
   },
+  clusterLabel,
 };
 
 /**

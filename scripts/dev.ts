@@ -5,10 +5,10 @@
 // uid (dev-<user>-...) and without the managed tag, so it can never replace or be pruned as a
 // production dashboard. Ctrl-C waits for a write in progress; nothing is left half-written.
 
-import { watch, type FSWatcher } from "node:fs";
+import { statSync } from "node:fs";
 import { mkdir, rm, writeFile } from "node:fs/promises";
 import { userInfo } from "node:os";
-import { join, relative } from "node:path";
+import { extname, join, relative, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { context } from "esbuild";
@@ -19,6 +19,8 @@ import type { OutputFile } from "../src/model/output";
 import { writeOutputs } from "../src/pipeline/write";
 import { ownImportMetaUrl, startTypeCheck } from "./build-support.mjs";
 import { describeChanges, previewDashboard, type Snapshot } from "./dev-changes";
+import { LiveTypeCheck, type Changes, type TypeCheckResult } from "./live-type-check";
+import { watchTree, type FileEvent } from "./watch-tree";
 
 const repoRoot = fileURLToPath(new URL("..", import.meta.url));
 const WATCHED = ["catalogue", "dashboards", "alerts", "src", "build.config.ts"];
@@ -37,7 +39,7 @@ try {
 } catch (error) {
   fail((error as Error).message);
 }
-const outDir = join(process.cwd(), args.values.out ?? relative(process.cwd(), join(repoRoot, "out")));
+const outDir = resolve(args.values.out ?? join(repoRoot, "out"));
 const shownOut = `${relative(process.cwd(), outDir) || "."}/`;
 
 // The generated code: definitions and pipeline bundled, packages left to Node (loaded once).
@@ -119,9 +121,45 @@ let stopping = false;
 const stamp = () => new Date().toTimeString().slice(0, 8);
 const ms = (from: number, to: number) => `${Math.round(to - from)} ms`;
 
+const checker = new LiveTypeCheck(repoRoot);
+let checkerFailed = false;
+
+/** This cycle's type check: the long-running checker, or a compiler process per save once it failed. */
+async function typeCheck(changes: Changes): Promise<TypeCheckResult> {
+  if (!checkerFailed) {
+    try {
+      return await checker.check(changes);
+    } catch (error) {
+      checkerFailed = true;
+      console.log(`[${stamp()}] the long-running type checker failed (${(error as Error).message}); from now on each save starts a compiler`);
+      await checker.close().catch(() => undefined);
+    }
+  }
+  return startTypeCheck(repoRoot);
+}
+
+/** Paths the watcher reported since the last cycle began, and how. */
+const touched = new Map<string, FileEvent>();
+
+/** What changed for the type checker; a folder that came or went reloads its project. */
+function takeChanges(): Changes {
+  const events = [...touched];
+  touched.clear();
+  const changed: string[] = [];
+  const created: string[] = [];
+  const deleted: string[] = [];
+  for (const [path, event] of events) {
+    const stat = statSync(path, { throwIfNoEntry: false });
+    if (stat?.isDirectory() || (!stat && extname(path) === "")) return "reload";
+    if (!stat) deleted.push(path);
+    else (event === "rename" ? created : changed).push(path);
+  }
+  return { changed, created, deleted };
+}
+
 /** One cycle: type check and generation side by side; write only when both pass. */
-async function cycle(savedAt: number): Promise<void> {
-  const typeCheck = startTypeCheck(repoRoot);
+async function cycle(savedAt: number, sourceChanges: Changes): Promise<void> {
+  const checking = typeCheck(sourceChanges);
   let files: readonly OutputFile[] | undefined;
   let failure: unknown;
   try {
@@ -130,7 +168,7 @@ async function cycle(savedAt: number): Promise<void> {
   } catch (error) {
     failure = error;
   }
-  const checked = await typeCheck;
+  const checked = await checking;
   const checkedAt = performance.now();
   if (!checked.ok) {
     console.log(`[${stamp()}] type check failed; ${shownOut} kept as it was\n${checked.output}`);
@@ -169,7 +207,7 @@ function schedule(): void {
   }
   const savedAt = firstEventAt;
   firstEventAt = 0;
-  running = cycle(savedAt)
+  running = cycle(savedAt, takeChanges())
     .catch((error: unknown) => console.log(`[${stamp()}] ${(error as Error).stack ?? String(error)}`))
     .finally(() => {
       running = undefined;
@@ -182,23 +220,25 @@ function schedule(): void {
 }
 
 let timer: NodeJS.Timeout | undefined;
-const watchers: FSWatcher[] = WATCHED.map((entry) =>
-  watch(join(repoRoot, entry), { recursive: true }, () => {
+const watcher = watchTree(
+  WATCHED.map((entry) => join(repoRoot, entry)),
+  (path, event) => {
+    touched.set(path, touched.get(path) === "rename" ? "rename" : event);
     firstEventAt ||= performance.now();
     clearTimeout(timer);
     // Editors write a file in several steps: wait for the last one.
     timer = setTimeout(schedule, 30);
-  }),
+  },
 );
 
 process.on("SIGINT", () => {
   if (stopping) return;
   stopping = true;
   clearTimeout(timer);
-  for (const watcher of watchers) watcher.close();
+  watcher.close();
   console.log(running ? "stopping after the current rebuild…" : "stopped");
   void (running ?? Promise.resolve()).then(async () => {
-    await generator.dispose();
+    await Promise.all([generator.dispose(), checker.close()]);
     await rm(bundleDir, { recursive: true, force: true });
     process.exit(0);
   });

@@ -9,7 +9,8 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, relative, sep } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { BUNDLE_OPTIONS, CACHE_DIR, outDirOf, ownImportMetaUrl, startTypeCheck } from "./build-support.mjs";
+import { CACHE_DIR, outDirOf, startTypeCheck } from "./build-support.mjs";
+import { splitBundle } from "./split-bundle.mjs";
 
 const repoRoot = fileURLToPath(new URL("..", import.meta.url));
 const cacheDir = join(repoRoot, CACHE_DIR);
@@ -66,20 +67,14 @@ function upToDate(/** @type {string} */ hash, /** @type {string} */ outDir) {
   return keys.length === Object.keys(tree).length && keys.every((k) => tree[k] === state.tree[k]);
 }
 
-/** The bundle of `entry` for these inputs, built with esbuild when not cached. */
+/** The bundle of `entry` for these inputs, built when not cached (see split-bundle.mjs). */
 async function bundleFor(/** @type {string} */ entry, /** @type {string} */ hash) {
   const name = basename(entry, ".ts");
   const file = join(cacheDir, `${name}-${hash.slice(0, 16)}.mjs`);
   if (existsSync(file)) return file;
-  const { build } = await import("esbuild");
   mkdirSync(cacheDir, { recursive: true });
   const partial = `${file}.${process.pid}.tmp`;
-  await build({
-    ...BUNDLE_OPTIONS,
-    entryPoints: [join(repoRoot, entry)],
-    outfile: partial,
-    plugins: [ownImportMetaUrl(repoRoot)],
-  });
+  await splitBundle({ repoRoot, entry, outfile: partial, cacheDir });
   for (const old of readdirSync(cacheDir)) if (old.startsWith(`${name}-`) && old.endsWith(".mjs")) rmSync(join(cacheDir, old), { force: true });
   renameSync(partial, file);
   return file;

@@ -210,10 +210,14 @@ function variables(def: DashboardDef, clusterLabel: string | undefined): cog.Bui
   return [datasourceVariable, ...filters];
 }
 
-/** A target rendered per cluster; with "All" clusters the same service in two must not share a legend. */
+/**
+ * A target rendered per cluster; with "All" clusters the same service in two must not share a
+ * legend, so the legend names the cluster unless the definition's legend already does.
+ */
 function perCluster(target: Target, clusterLabel: string): Target {
   const expr = target.render(clusterDashboardContext(clusterLabel));
-  return { ...target, expr, ...(target.legendFormat ? { legendFormat: `{{${clusterLabel}}} ${target.legendFormat}` } : {}) };
+  const named = !target.legendFormat || target.legendLabels.includes(clusterLabel);
+  return { ...target, expr, ...(named ? {} : { legendFormat: `{{${clusterLabel}}} ${target.legendFormat}` }) };
 }
 
 /**

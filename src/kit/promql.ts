@@ -5,6 +5,7 @@
 
 import type {
   AnyMetric,
+  ClusterLabel,
   CounterMetric,
   GaugeMetric,
   HistogramMetric,
@@ -194,7 +195,7 @@ export function appearedAboveZero<R extends CounterLike>(series: R, where: Count
  * series per cluster that is scraped (`up`) but lacks the metric: a global `absent()` would stay
  * silent while any other cluster still has it.
  */
-export function absent<M extends AnyMetric>(metric: M, where: GaugeMatchers<M> = {}): Vector<never> {
+export function absent<M extends AnyMetric>(metric: M, where: GaugeMatchers<M> = {}): Vector<ClusterLabel> {
   const name = metric.type === "histogram" ? `${metric.name}_count` : metric.name;
   return vector([metric], (ctx) => {
     const selector = `${name}${renderMatchers(where, ctx)}`;
@@ -209,10 +210,11 @@ export interface Grouping<K extends string> {
   readonly by: readonly K[];
 }
 
+/** Every aggregation keeps the cluster label in cluster mode (`withCluster`), and its type says so. */
 function aggregation(op: string) {
-  function aggregate<L extends string>(input: Vector<L>): Vector<never>;
-  function aggregate<L extends string, const K extends L>(input: Vector<L>, grouping: Grouping<K>): Vector<K>;
-  function aggregate<L extends string, K extends L>(input: Vector<L>, grouping?: Grouping<K>): Vector<K> {
+  function aggregate<L extends string>(input: Vector<L>): Vector<ClusterLabel>;
+  function aggregate<L extends string, const K extends L>(input: Vector<L>, grouping: Grouping<K>): Vector<K | ClusterLabel>;
+  function aggregate<L extends string, K extends L>(input: Vector<L>, grouping?: Grouping<K>): Vector<K | ClusterLabel> {
     return vector(input.reads, (ctx) => {
       const labels = withCluster(grouping?.by ?? [], ctx);
       const by = labels.length ? ` by (${labels.join(", ")})` : "";
@@ -244,7 +246,7 @@ export function histogramQuantile<M extends HistogramMetric, const K extends Lab
   quantile: Quantile<Q>,
   histogram: M,
   options: { readonly by: readonly K[]; readonly where?: GaugeMatchers<M> },
-): Vector<K> {
+): Vector<K | ClusterLabel> {
   const buckets = rate(bucketsOf(histogram), (options.where ?? {}) as CounterMatchers<HistogramPart<M, "_bucket">>);
   return vector(buckets.reads, (ctx) => {
     const by = ["le", ...withCluster(options.by, ctx)].join(", ");

@@ -58,7 +58,17 @@ export type CounterMetric = MetricDef<string, "counter", string, LabelValues<str
 export type GaugeMetric = MetricDef<string, "gauge", string, LabelValues<string>>;
 export type HistogramMetric = MetricDef<string, "histogram", string, LabelValues<string>>;
 
-export type LabelOf<M> = M extends MetricDef<string, MetricType, infer L, LabelValues<string>> ? L : never;
+/**
+ * Cluster mode as the type checker sees it: build.config.ts merges `{ label: typeof clusterLabel }`
+ * into this interface, so the configured name (e.g. "k8s_cluster") is a label of every metric and
+ * of every aggregation's result. Its label undefined (single cluster): no extra label.
+ */
+export interface ClusterLabelSetting {}
+/** The cluster label's name as a type: `never` outside cluster mode. */
+export type ClusterLabel = ClusterLabelSetting extends { readonly label: infer L extends string } ? L : never;
+
+/** A metric's labels, the cluster label included in cluster mode. */
+export type LabelOf<M> = (M extends MetricDef<string, MetricType, infer L, LabelValues<string>> ? L : never) | ClusterLabel;
 export type ValuesOf<M> = M extends MetricDef<string, MetricType, string, infer V> ? V : never;
 
 /** The series names a metric really has in Prometheus. */

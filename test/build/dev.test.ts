@@ -4,7 +4,7 @@
 
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
-import { readdir, readFile } from "node:fs/promises";
+import { readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MANAGED_TAG } from "../../src/grafana/plan";
@@ -74,6 +74,35 @@ describe("npm run dev", () => {
     expect(existsSync(join(copy.root, ".cache/dev"))).toBe(false);
     expect((await readdir(copy.root)).filter((name) => name.startsWith(".out-"))).toEqual([]);
     expect(await snapshot(join(copy.root, "out"))).toEqual(good);
+  }, 240_000);
+
+  it("type-checks what an editor does to files: a save that replaces the file, a new file, a removed one", async () => {
+    const dev = startDev(copy);
+    await dev.waitFor(/built \d+ files/);
+    const path = join(copy.root, FILE);
+    const good = await readFile(path, "utf8");
+    // Save by writing a temporary file and renaming it over the definition (JetBrains' "safe write").
+    let mark = dev.output().length;
+    await writeFile(`${path}.tmp`, good.replace('outcome: "delivered" }', 'outcom: "delivered" }'));
+    await rename(`${path}.tmp`, path);
+    await dev.waitFor(/type check failed; out\/ kept as it was[\s\S]*dashboards\/event-system\.ts:\d+:\d+ - error TS\d+: .*'outcom'/, mark);
+    mark = dev.output().length;
+    await writeFile(`${path}.tmp`, good);
+    await rename(`${path}.tmp`, path);
+    await dev.waitFor(/no output changed|dashboard events/, mark);
+
+    const added = join(copy.root, "dashboards/scratch.ts");
+    mark = dev.output().length;
+    await writeFile(added, 'export const limit: number = "ten";\n');
+    await dev.waitFor(/type check failed[\s\S]*dashboards\/scratch\.ts:1:14 - error TS2322/, mark);
+    mark = dev.output().length;
+    await rm(added);
+    await dev.waitFor(/no output changed|dashboard events/, mark);
+
+    dev.child.kill("SIGINT");
+    expect(await dev.exited).toBe(0);
+    // Every check above came from the long-running checker, not the fallback to a compiler per save.
+    expect(dev.output()).not.toMatch(/type checker failed/);
   }, 240_000);
 
   it("--push is refused against the production Grafana of build.config.ts", async () => {

@@ -9,40 +9,18 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parse } from "yaml";
 import { allMetrics } from "../../catalogue/metrics";
 import { thresholds } from "../../catalogue/thresholds";
-import { platformInput } from "../../scripts/platform";
-import { generateOutputs } from "../../src/pipeline/generate";
 import { startClusterExporter, type ClusterExporter } from "../support/cluster-exporter";
 import { instantQuery, queryData, runPromtool, startPrometheus, type RunningPrometheus } from "../support/prometheus";
-import { panelTargets, type PanelTarget } from "../support/synthetic/queries";
+import { buildPlatform } from "../support/cluster-mode";
+import type { PanelTarget } from "../support/synthetic/queries";
 
 const CLUSTERS = ["a", "b"] as const;
 const INCIDENT = { a: 0.1, b: 0 };
 
-interface Rule {
-  readonly group: string;
-  readonly name: string;
-  readonly expr: string;
-}
-
-function build(clusterLabel?: string) {
-  const files = generateOutputs({ ...platformInput, config: { ...platformInput.config, clusterLabel } }).files;
-  const rules: Rule[] = files
-    .filter((f) => f.path.startsWith("prometheus/"))
-    .flatMap((f) =>
-      (parse(f.content) as { groups: { name: string; rules: { alert?: string; record?: string; expr: string }[] }[] }).groups.flatMap((g) =>
-        g.rules.map((r) => ({ group: g.name, name: r.alert ?? r.record ?? "", expr: r.expr, alert: r.alert !== undefined })).filter((r) => r.alert),
-      ),
-    );
-  const targets = files.filter((f) => f.path.startsWith("dashboards/")).flatMap((f) => panelTargets(JSON.parse(f.content) as Record<string, unknown>));
-  const ruleFiles = new Map(files.filter((f) => f.path.startsWith("prometheus/")).map((f) => [f.path, f.content]));
-  return { rules, targets, ruleFiles };
-}
-
-const clustered = build("cluster");
-const single = build();
+const clustered = buildPlatform("cluster");
+const single = buildPlatform();
 
 let exporter: ClusterExporter | undefined;
 const servers: RunningPrometheus[] = [];
@@ -105,7 +83,7 @@ describe("three Prometheus servers: two clusters remote-writing to a central sto
 
   it("the incident in cluster a fires the error alert there only; no alert answers without its cluster", async () => {
     const fired = new Map<string, string[]>();
-    for (const rule of clustered.rules) fired.set(rule.name, clustersOf(await values(rule.expr)));
+    for (const rule of clustered.rules.filter((r) => r.alert)) fired.set(rule.name, clustersOf(await values(rule.expr)));
     expect(fired.get("HighServiceErrorRate")).toEqual(["a"]);
     // Both clusters are the same but for the incident: what answers in b answers in a as well.
     for (const [name, clusters] of fired) {
@@ -125,7 +103,7 @@ describe("three Prometheus servers: two clusters remote-writing to a central sto
   });
 
   it("the single-cluster build on the same store blends the clusters to 5 %, naming none", async () => {
-    const rule = single.rules.find((r) => r.name === "HighServiceErrorRate")!;
+    const rule = single.rules.find((r) => r.alert && r.name === "HighServiceErrorRate")!;
     const ratio = rule.expr.replace(/\s*>\s*[\d.]+$/, "");
     const merged = await values(ratio);
     expect(merged.length).toBeGreaterThan(0);

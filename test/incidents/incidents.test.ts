@@ -1,6 +1,7 @@
 // Incident scenarios under promtool: each must be detected by the alerts it names within its
 // time-to-detect target, nothing else may fire, a healthy hour fires nothing (also as deployed,
-// where absent sources get no guard), and every alert catches at least one incident.
+// where absent sources get no guard), and every alert catches at least one incident. All of it
+// again in cluster mode: two clusters on one global store, the incident in one of them.
 
 import { readFileSync } from "node:fs";
 import { parse, stringify } from "yaml";
@@ -12,7 +13,7 @@ import { dashboardUrlFor } from "../../src/kit/alert";
 import { seriesNames } from "../../src/model/metric";
 import { incidentsDoc } from "./doc";
 import { healthy, platformSeriesOf } from "./platform";
-import { deployedFor, firedAlerts, firingAtEnd, runScenarios, timeToDetect, type Timeline } from "./run";
+import { deployedFor, firedAlerts, firingAtEnd, runScenarios, timeToDetect, type ClusterMode, type Timeline } from "./run";
 import { inhibitions } from "../../alerts/index";
 import { compileInhibitions, INHIBIT_RULES_PATH } from "../../src/compile/inhibitions";
 import { inhibitionsForDeployment } from "../../src/kit/inhibition";
@@ -22,17 +23,21 @@ import { deployedBaseline, healthyBaseline, scenarios, type Scenario } from "./s
 const absentSources = (Object.entries(deployment.sources) as [SourceId, boolean][]).filter(([, on]) => !on).map(([id]) => id);
 const asDeployed = deployedBaseline(absentSources);
 const all: Scenario[] = [...scenarios, healthyBaseline, asDeployed];
+/** Not "cluster": the name comes from the build's clusterLabel. */
+const CLUSTER_MODE: ClusterMode = { label: "k8s_cluster", incidentIn: "a", healthyIn: ["b"] };
 let timelines: Map<string, Timeline>;
+let clusterTimelines: Map<string, Timeline>;
 
 beforeAll(async () => {
-  timelines = await runScenarios(all);
+  [timelines, clusterTimelines] = await Promise.all([runScenarios(all), runScenarios(all, CLUSTER_MODE)]);
 }, 600_000);
 
-const timeline = (s: Scenario) => {
-  const t = timelines.get(s.id);
+const timelineIn = (runs: ReadonlyMap<string, Timeline>, s: Scenario) => {
+  const t = runs.get(s.id);
   if (!t) throw new Error(`scenario ${s.id} did not run`);
   return t;
 };
+const timeline = (s: Scenario) => timelineIn(timelines, s);
 
 describe.each(scenarios.map((s) => [s.id, s] as const))("incident %s", (_id, s) => {
   it("fires nothing during the healthy traffic before the onset", () => {
@@ -60,7 +65,7 @@ describe("every alert that fired", () => {
   const defs = new Map(ruleGroups.flatMap((g) => g.alerts.map((a) => [a.name, { def: a, group: g }] as const)));
   it("carries its definition's severity, group label and annotations, fully rendered", () => {
     const problems: string[] = [];
-    for (const t of timelines.values())
+    for (const t of [...timelines.values(), ...clusterTimelines.values()])
       for (const { alert } of firedAlerts(t).values()) {
         const entry = defs.get(alert.alertname);
         const where = `${t.scenario.id} › ${alert.alertname}`;
@@ -98,6 +103,37 @@ describe("healthy baseline", () => {
   it("has a series for every series name of the catalogue", () => {
     const present = new Set(platformSeriesOf(healthy(5)).map((s) => s.name));
     expect(allMetrics.flatMap(seriesNames).filter((name) => !present.has(name))).toEqual([]);
+  });
+});
+
+describe(`cluster mode (${CLUSTER_MODE.label}): the incident in cluster ${CLUSTER_MODE.incidentIn}, ${CLUSTER_MODE.healthyIn.join(", ")} healthy`, () => {
+  const { label, incidentIn } = CLUSTER_MODE;
+  const clustered = (s: Scenario) => timelineIn(clusterTimelines, s);
+  const everyFiring = (t: Timeline) => [...t.firing.values()].flat();
+  /** What fired when, with every label but the cluster's: comparable across the two runs. */
+  const withoutCluster = (t: Timeline) =>
+    [...t.firing]
+      .sort(([a], [b]) => a - b)
+      .map(([time, alerts]) => [time, alerts.map(({ alertname, labels: { [label]: _, ...rest } }) => `${alertname}${JSON.stringify(Object.entries(rest).sort())}`).sort()] as const);
+
+  it.each(scenarios.flatMap((s) => s.fires.map((d) => [s.id, d.alert.name, s, d] as const)))(`%s: %s fires in cluster ${incidentIn} within its target`, (_id, name, s, d) => {
+    const ttd = timeToDetect(clustered(s), name, { ...d.labels, [label]: incidentIn });
+    expect(ttd, `${name} never fired with ${label}=${incidentIn}`).toBeDefined();
+    expect(ttd! / 60).toBeLessThanOrEqual(d.withinMinutes);
+  });
+
+  it("every alert that fires names the incident's cluster: none in the healthy one, none without the label", () => {
+    const elsewhere = (s: Scenario) => everyFiring(clustered(s)).filter((a) => a.labels[label] !== incidentIn);
+    expect([...new Set(scenarios.flatMap((s) => elsewhere(s).map((a) => `${s.id}: ${a.alertname} ${JSON.stringify(a.labels)}`)))]).toEqual([]);
+    expect(scenarios.filter((s) => s.fires.length).every((s) => everyFiring(clustered(s)).length > 0)).toBe(true);
+  });
+
+  it(`in cluster ${incidentIn}, exactly what fires in one cluster, at the same evaluations, with the same labels`, () => {
+    for (const s of scenarios) expect(withoutCluster(clustered(s)), s.id).toEqual(withoutCluster(timeline(s)));
+  });
+
+  it("the healthy hour, also as deployed, fires nothing in either cluster", () => {
+    for (const s of [healthyBaseline, asDeployed]) expect(everyFiring(clustered(s)), s.id).toEqual([]);
   });
 });
 

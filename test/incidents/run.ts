@@ -13,13 +13,14 @@ import { dirname, join } from "node:path";
 import { stringify } from "yaml";
 import { ruleGroups } from "../../alerts/index";
 import { sourceIds, type SourceId } from "../../catalogue/metrics";
-import { compilePrometheusRules } from "../../src/compile/prometheus-rules";
+import { compilePrometheusRules, defaultPrometheusRuleOptions } from "../../src/compile/prometheus-rules";
 import { rulesForDeployment } from "../../src/kit/alert";
 import { parseDuration } from "../../src/model/duration";
 import { requireTool } from "../support/prometheus";
 import { platformSeriesOf } from "./platform";
 import type { Scenario } from "./scenarios";
-import { encodeSamples, SCRAPE_SECONDS, seriesSelector } from "./series";
+import { inClusters } from "../support/synthetic/series";
+import { encodeSamples, SCRAPE_SECONDS, seriesSelector, type Series } from "./series";
 
 /** Prometheus's rule evaluation interval in the scenarios (kube-prometheus-stack's default). */
 export const EVALUATION_SECONDS = 30;
@@ -69,8 +70,25 @@ const formatSeconds = (s: number) => `${Math.floor(s / 60)}m${s % 60 ? `${s % 60
 /** promtool processes at once: one per core on CI's 2-core machines. */
 const PARALLEL = 2;
 
+/**
+ * Cluster mode (build.config.ts `clusterLabel`), as a global store holds the series: the rules are
+ * compiled with `label`, the incident happens in cluster `incidentIn` only, and every cluster of
+ * `healthyIn` runs the same platform without it.
+ */
+export interface ClusterMode {
+  readonly label: string;
+  readonly incidentIn: string;
+  readonly healthyIn: readonly string[];
+}
+
+/** The scenario's series; in cluster mode those of every cluster, each labelled with its own. */
+export function scenarioSeries(s: Scenario, cluster?: ClusterMode): Series[] {
+  if (!cluster) return platformSeriesOf(s.platform);
+  return [...inClusters(platformSeriesOf(s.platform), cluster.label, [cluster.incidentIn]), ...inClusters(platformSeriesOf(s.withoutIncident), cluster.label, cluster.healthyIn)];
+}
+
 /** Runs the scenarios: scenarios of one deployment share a rule set, split over PARALLEL promtool runs. */
-export async function runScenarios(scenarios: readonly Scenario[]): Promise<Map<string, Timeline>> {
+export async function runScenarios(scenarios: readonly Scenario[], cluster?: ClusterMode): Promise<Map<string, Timeline>> {
   const byDeployment = new Map<string, Scenario[]>();
   for (const s of scenarios) {
     const key = [...(s.absentSources ?? [])].sort().join(",");
@@ -80,13 +98,13 @@ export async function runScenarios(scenarios: readonly Scenario[]): Promise<Map<
     const size = Math.ceil(group.length / PARALLEL);
     return Array.from({ length: Math.ceil(group.length / size) }, (_, i) => group.slice(i * size, (i + 1) * size));
   });
-  const results = await Promise.all(batches.map(runBatch));
+  const results = await Promise.all(batches.map((batch) => runBatch(batch, cluster)));
   return new Map(results.flat().map((t) => [t.scenario.id, t]));
 }
 
-async function runBatch(scenarios: readonly Scenario[]): Promise<Timeline[]> {
+async function runBatch(scenarios: readonly Scenario[], cluster: ClusterMode | undefined): Promise<Timeline[]> {
   const groups = rulesForDeployment(ruleGroups, deployedFor(scenarios[0]!.absentSources));
-  const compiled = compilePrometheusRules(groups);
+  const compiled = compilePrometheusRules(groups, { ...defaultPrometheusRuleOptions, clusterLabel: cluster?.label });
   if (compiled.problems.length) throw new Error(`rules do not compile: ${JSON.stringify(compiled.problems)}`);
   const alertNames = groups.flatMap((g) => g.alerts.map((a) => a.name));
   const root = mkdtempSync(join(tmpdir(), "carbon-incidents-"));
@@ -99,7 +117,7 @@ async function runBatch(scenarios: readonly Scenario[]): Promise<Timeline[]> {
     const tests = scenarios.map((s) => ({
       name: s.id,
       interval: `${SCRAPE_SECONDS}s`,
-      input_series: platformSeriesOf(s.platform).map((series) => ({ series: seriesSelector(series), values: encodeSamples(series.samples) })),
+      input_series: scenarioSeries(s, cluster).map((series) => ({ series: seriesSelector(series), values: encodeSamples(series.samples) })),
       alert_rule_test: evaluationTimes(s).flatMap((time) => alertNames.map((alertname) => ({ eval_time: formatSeconds(time), alertname, exp_alerts: [] }))),
     }));
     const testFile = join(root, "incidents.test.yaml");

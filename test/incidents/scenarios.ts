@@ -38,6 +38,8 @@ export interface Scenario {
   readonly onsetMinutes: number;
   readonly minutes: number;
   readonly platform: Platform;
+  /** The same platform without the incident: what every other cluster runs in cluster mode. */
+  readonly withoutIncident: Platform;
   /** Sources declared absent here; everything else is deployed. */
   readonly absentSources?: readonly SourceId[];
   readonly fires: readonly Detection[];
@@ -46,7 +48,7 @@ export interface Scenario {
 
 const ONSET = 15;
 
-interface Draft extends Omit<Scenario, "onsetMinutes" | "minutes" | "platform"> {
+interface Draft extends Omit<Scenario, "onsetMinutes" | "minutes" | "platform" | "withoutIncident"> {
   /** Minutes after the onset the scenario runs on (default 25). */
   readonly after?: number;
   /** The platform from the onset; `at(before, after)` switches a value at the onset. */
@@ -57,7 +59,7 @@ function scenario(draft: Draft): Scenario {
   const { after = 25, change, ...rest } = draft;
   const minutes = ONSET + after;
   const onset = ONSET * 60;
-  return { ...rest, onsetMinutes: ONSET, minutes, platform: change(healthy(minutes), (b, a) => from(onset, b, a), onset) };
+  return { ...rest, onsetMinutes: ONSET, minutes, platform: change(healthy(minutes), (b, a) => from(onset, b, a), onset), withoutIncident: healthy(minutes) };
 }
 
 const ingestion = { destination_service_name: "ingestion-api", destination_service_namespace: "carbon" } as const;
@@ -333,22 +335,25 @@ export const healthyBaseline: Scenario = {
   onsetMinutes: 60,
   minutes: 60,
   platform: healthy(60),
+  withoutIncident: healthy(60),
   fires: [],
 };
 
 /** The same hour as deployed today: sources build.config.ts declares absent send nothing, and nothing fires. */
 export function deployedBaseline(absentSources: readonly SourceId[]): Scenario {
-  const platform = healthy(60);
+  const healthyHour = healthy(60);
+  const platform: Platform = {
+    ...healthyHour,
+    events: absentSources.includes("platform-events") ? always(undefined) : healthyHour.events,
+    cacheMetrics: always(!absentSources.includes("platform-gateway-cache")),
+  };
   return {
     ...healthyBaseline,
     id: "healthy-baseline-as-deployed",
     title: "Healthy baseline, as deployed",
     incident: `One hour of normal traffic with the sources build.config.ts declares absent (${absentSources.join(", ")}) sending nothing.`,
     absentSources,
-    platform: {
-      ...platform,
-      events: absentSources.includes("platform-events") ? always(undefined) : platform.events,
-      cacheMetrics: always(!absentSources.includes("platform-gateway-cache")),
-    },
+    platform,
+    withoutIncident: platform,
   };
 }

@@ -1,7 +1,8 @@
 // Proof on a real Prometheus: synthetic series for every catalogue metric are backfilled with
 // promtool, then every panel target of out/dashboards/*.json and every rule expression of
 // out/prometheus/*.yaml runs through the HTTP API. Needs Debian's `prometheus` package; when it
-// is missing the test fails with the install command.
+// is missing the test fails with the install command. Again in cluster mode: the same series in
+// two clusters, and the build with clusterLabel on answers per cluster everywhere.
 
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -9,9 +10,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { allMetrics } from "../../catalogue/metrics";
 import { seriesNames } from "../../src/model/metric";
 import { readRuleGroups } from "../../src/lint/rules-file";
+import { parsePromQL } from "../../src/lint/promql/parse";
 import { startSyntheticPrometheus, syntheticWindow } from "../support/synthetic/prometheus";
 import { panelTargets, type PanelTarget } from "../support/synthetic/queries";
-import { instantQuery, type RunningPrometheus } from "../support/prometheus";
+import { instantQuery, queryData, type RunningPrometheus } from "../support/prometheus";
+import { buildPlatform, type BuiltRule } from "../support/cluster-mode";
 
 const WINDOW = syntheticWindow();
 const END = WINDOW.end;
@@ -157,4 +160,131 @@ describe("queries on a real Prometheus", () => {
     if (count === 0) console.warn("no rules in out/prometheus/*.yaml yet: run npm run build first");
     expect(problems).toEqual([]);
   });
+
+  describe("in cluster mode: the same series in clusters a and b, the build with clusterLabel on", () => {
+    const clusters = { label: "k8s_cluster", names: ["a", "b"] } as const;
+    const single = buildPlatform();
+    const clustered = buildPlatform(clusters.label);
+    let store: RunningPrometheus | undefined;
+
+    beforeAll(async () => {
+      ({ prometheus: store } = await startSyntheticPrometheus(allMetrics, { ...WINDOW, clusters }));
+    }, 60_000);
+
+    afterAll(async () => {
+      await store?.stop();
+    });
+
+    /**
+     * Compares `query` on the one-cluster store with `clusterQuery` on the two-cluster one: each
+     * cluster must answer exactly what the one cluster answers (same series, same values), every
+     * series labelled with its cluster. Returns the problems, and whether the answer had series.
+     */
+    async function samePerCluster(where: string, query: string, clusterQuery: string): Promise<{ problems: string[]; series: number }> {
+      const one = await answer(server().url, query);
+      const both = await answer(store!.url, clusterQuery);
+      if (typeof one === "string" || typeof both === "string") return { problems: [`${where}: ${[one, both].filter((a) => typeof a === "string").join("; ")}`], series: 0 };
+      const problems: string[] = [];
+      const unlabelled = [...both.keys()].filter((k) => JSON.parse(k)[clusters.label] === undefined);
+      if (unlabelled.length) problems.push(`${where}: series without ${clusters.label}: ${unlabelled.join(" ")}\n    ${clusterQuery}`);
+      for (const cluster of clusters.names) {
+        const mine = new Map(
+          [...both].flatMap(([k, v]) => {
+            const { [clusters.label]: c, ...labels } = JSON.parse(k) as Record<string, string>;
+            return c === cluster ? [[key(labels), v] as const] : [];
+          }),
+        );
+        const differ = [...new Set([...one.keys(), ...mine.keys()])].filter((k) => !sameValue(one.get(k), mine.get(k)));
+        if (differ.length) problems.push(`${where}: ${clusters.label}="${cluster}" answers ${differ.map((k) => `${k} ${mine.get(k) ?? "(none)"} instead of ${one.get(k) ?? "(none)"}`).slice(0, 3).join(", ")}\n    ${clusterQuery}`);
+      }
+      return { problems, series: one.size };
+    }
+
+    /** Whether every selector of `expr` has series on the one-cluster store. */
+    async function selectorsWithData(expr: string): Promise<boolean> {
+      const parsed = parsePromQL(expr, { durations: new Map(), selectorLabels: () => null });
+      for (const n of parsed.nodes.filter((n) => n.kind === "selector")) {
+        const found = await answer(server().url, expr.slice(n.from, n.to));
+        if (typeof found === "string" || found.size === 0) return false;
+      }
+      return true;
+    }
+
+    it("every panel query answers for each cluster what it answers for one, every series labelled with its cluster", async () => {
+      const byPlace = (t: PanelTarget) => `${t.dashboard} › ${t.panel} › ${t.refId}`;
+      const clusterTargets = new Map(clustered.targets.map((t) => [byPlace(t), t]));
+      expect([...clusterTargets.keys()]).toEqual(single.targets.map(byPlace));
+      const problems: string[] = [];
+      let answered = 0;
+      for (const t of single.targets) {
+        const compared = await samePerCluster(byPlace(t), t.query, clusterTargets.get(byPlace(t))!.query);
+        problems.push(...compared.problems);
+        if (compared.series > 0) answered++;
+      }
+      expect(problems).toEqual([]);
+      // Only "not deployed"/absence panels answer nothing on a healthy store.
+      expect(answered).toBe(single.targets.filter((t) => !/\babsent(_over_time)?\s*\(/.test(t.expr)).length);
+    });
+
+    it("every recording rule and alert condition answers per cluster what it answers for one cluster", async () => {
+      const byPlace = (r: BuiltRule) => `${r.file}: ${r.group} › ${r.name}`;
+      const clusterRules = new Map(clustered.rules.map((r) => [byPlace(r), r]));
+      expect([...clusterRules.keys()]).toEqual(single.rules.map(byPlace));
+      const problems: string[] = [];
+      const empty: string[] = [];
+      for (const rule of single.rules) {
+        const clusterRule = clusterRules.get(byPlace(rule))!;
+        const pairs: [string, string, string][] = [[byPlace(rule), rule.expr, clusterRule.expr]];
+        // Alerts rarely fire on a healthy store: compare every series their condition looks at too.
+        const [all, clusterAll] = [everySeriesOf(rule.expr), everySeriesOf(clusterRule.expr)];
+        if (rule.alert && all && clusterAll) pairs.push([`${byPlace(rule)} (every series, comparisons as bool)`, all, clusterAll]);
+        let series = 0;
+        for (const [where, query, clusterQuery] of pairs) {
+          const compared = await samePerCluster(where, query, clusterQuery);
+          problems.push(...compared.problems);
+          series += compared.series;
+        }
+        if (series === 0 && !/\babsent\s*\(|\bunless\b/.test(rule.expr) && (await selectorsWithData(rule.expr))) empty.push(byPlace(rule));
+      }
+      expect(problems).toEqual([]);
+      // What answers nothing either waits for something to go missing, or reads a series the synthetic data lack.
+      expect(empty).toEqual([]);
+    });
+  });
 });
+
+const key = (labels: Readonly<Record<string, string>>) => JSON.stringify(Object.fromEntries(Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : 1))));
+
+/** An instant query's answer as labels → value, or the error. */
+async function answer(url: string, query: string): Promise<Map<string, string> | string> {
+  const r = await queryData(url, query, { time: END });
+  if (!r.ok) return `${r.error}: ${query}`;
+  if (r.data.resultType !== "vector") return `answers a ${r.data.resultType}: ${query}`;
+  return new Map((r.data.result as { metric: Record<string, string>; value: [number, string] }[]).map((s) => [key(s.metric), s.value[1]]));
+}
+
+/** Equal values, up to the last bits a different summation order changes. */
+function sameValue(a: string | undefined, b: string | undefined): boolean {
+  if (a === b) return true;
+  if (a === undefined || b === undefined) return false;
+  const [x, y] = [Number(a), Number(b)];
+  return Math.abs(x - y) <= 1e-9 * Math.max(Math.abs(x), Math.abs(y));
+}
+
+/**
+ * An alert's condition with every comparison turned into `bool`: its answer then holds every series
+ * the condition looks at (1 where it breaches, 0 elsewhere) with the labels the alert would carry,
+ * so a healthy store still shows them. Undefined when it compares nothing (an absence guard).
+ */
+function everySeriesOf(expr: string): string | undefined {
+  const parsed = parsePromQL(expr, { durations: new Map(), selectorLabels: () => null });
+  if (parsed.hasSyntaxErrors) throw new Error(`does not parse: ${expr}`);
+  const ends = parsed.nodes.flatMap((n) => {
+    if (n.kind !== "binary" || n.bool || !["==", "!=", ">", "<", ">=", "<="].includes(n.op)) return [];
+    const at = expr.indexOf(n.op, n.lhs.to);
+    if (at < 0 || at >= n.rhs.from) throw new Error(`no ${n.op} between the operands of ${expr.slice(n.from, n.to)}`);
+    return [at + n.op.length];
+  });
+  if (ends.length === 0) return undefined;
+  return ends.sort((a, b) => b - a).reduce((out, end) => `${out.slice(0, end)} bool${out.slice(end)}`, expr);
+}

@@ -3,7 +3,7 @@
 // buckets up to le="+Inf" with matching _sum and _count.
 
 import type { AnyMetric } from "../../../src/model/metric";
-import { seriesOf, type SeriesSpec } from "./series";
+import { inClusters, seriesOf, type SeriesSpec } from "./series";
 
 export interface SyntheticOptions {
   /** Unix seconds of the first and last sample. */
@@ -11,6 +11,8 @@ export interface SyntheticOptions {
   readonly end: number;
   /** Seconds between samples (the scrape interval). */
   readonly step: number;
+  /** Cluster mode: every series once per cluster, labelled `label` = the cluster's name. */
+  readonly clusters?: { readonly label: string; readonly names: readonly string[] };
 }
 
 export interface SyntheticData {
@@ -67,7 +69,8 @@ export function generateOpenMetrics(metrics: readonly AnyMetric[], options: Synt
   };
 
   for (const [m, metric] of metrics.entries()) {
-    for (const s of seriesOf(metric)) {
+    const specs = seriesOf(metric);
+    for (const s of options.clusters ? inClusters(specs, options.clusters.label, options.clusters.names) : specs) {
       const seed = m * 1000 + s.index;
       if (metric.type === "counter") emit(metric.name, s.labels, counterValues(times.length, seed, options.step));
       else if (metric.type === "gauge") emit(metric.name, s.labels, gaugeValues(metric, s, times.length, seed));

@@ -47,3 +47,8 @@ export function labelSets(metric: AnyMetric): Record<string, string>[] {
 export function seriesOf(metric: AnyMetric): SeriesSpec[] {
   return labelSets(metric).map((labels, index) => ({ metric, labels, index }));
 }
+
+/** Each series once per cluster, with the cluster label: what a global store holds for them. */
+export function inClusters<S extends { readonly labels: Readonly<Record<string, string>> }>(series: readonly S[], label: string, clusters: readonly string[]): S[] {
+  return clusters.flatMap((cluster) => series.map((s) => ({ ...s, labels: { ...s.labels, [label]: cluster } })));
+}
