@@ -9,16 +9,16 @@ import type { OperatorConfig } from "../model/config";
 import type { OutputFile } from "../model/output";
 import type { Finding } from "../model/finding";
 import { folderChain, type DashboardDef, type FolderDef } from "../kit/dashboard";
-import type { DashboardJson } from "../model/dashboard";
 import type { GrafanaRule, GrafanaRuleGroup } from "./grafana-alerts";
-import { compileKustomization, dashboardJsonText, kubernetesName, lastAppliedProblems, toYaml } from "./kubernetes";
+import { compileKustomization, kubernetesName, lastAppliedProblems, toYaml } from "./kubernetes";
 
 export const OPERATOR_DIR = "operator";
 const API_VERSION = "grafana.integreatly.org/v1beta1";
 const MANAGED_BY = { "app.kubernetes.io/managed-by": "254carbon-observability" };
 
 export interface OperatorInput {
-  readonly dashboards: readonly { readonly def: DashboardDef; readonly json: DashboardJson }[];
+  /** Each dashboard with its JSON text (dashboardJsonText), serialized once per build. */
+  readonly dashboards: readonly { readonly def: DashboardDef; readonly text: string }[];
   /** Grafana-managed rule groups and their folder; empty when that output is off. */
   readonly ruleGroups: readonly GrafanaRuleGroup[];
   readonly alertFolder: FolderDef;
@@ -74,9 +74,8 @@ export function compileOperator(input: OperatorInput): { objects: OperatorObject
     objects.push({ file: `folder-${name}.yaml`, object });
   }
 
-  for (const { def, json } of input.dashboards) {
+  for (const { def, text } of input.dashboards) {
     const name = nameFor("GrafanaDashboard", def.uid);
-    const text = dashboardJsonText(json);
     let source: Pick<IGrafanaDashboard["spec"], "json" | "configMapRef">;
     if (input.config.dashboardSource === "json") {
       source = { json: text };

@@ -108,13 +108,14 @@ export function generateOutputs(platform: BuildInput): BuildResult {
   };
   const files: OutputFile[] = [];
 
-  const compiled: { def: DashboardDef; json: DashboardJson }[] = [];
+  const compiled: { def: DashboardDef; json: DashboardJson; text: string }[] = [];
   for (const def of input.dashboards) {
     const json = compileDashboard(def, config.clusterLabel);
-    compiled.push({ def, json });
+    const text = dashboardJsonText(json);
+    compiled.push({ def, json, text });
     problems.push(...validateDashboard(json));
-    files.push({ path: `dashboards/${def.uid}.json`, content: dashboardJsonText(json) });
-    const configMap = compileConfigMap(def, json, config);
+    files.push({ path: `dashboards/${def.uid}.json`, content: text });
+    const configMap = compileConfigMap(def, text, config);
     if (config.outputs.sidecar) problems.push(...configMap.problems);
     files.push(configMap.file);
   }
@@ -137,6 +138,7 @@ export function generateOutputs(platform: BuildInput): BuildResult {
   const inhibitions = compileInhibitions(inhibitionsForDeployment(input.inhibitions, config.deployedSources), {
     namespace: config.namespace,
     labels: config.ruleLabels,
+    clusterLabel: config.clusterLabel,
   });
   problems.push(...inhibitions.problems, ...(inhibitions.resource ? validateAlertmanagerConfig(inhibitions.resource) : []));
   files.push(...inhibitions.files);

@@ -3,7 +3,8 @@
 // Anything else (a file, a symlink, a folder of someone else's files, the repository or one
 // of its ancestors) is refused before anything is written.
 
-import { lstat, readdir, readFile, realpath, rmdir, unlink } from "node:fs/promises";
+import { lstat, readdir, readFile, realpath } from "node:fs/promises";
+import { readdirSync, rmdirSync, unlinkSync } from "node:fs";
 import { basename, dirname, join, relative, resolve, sep } from "node:path";
 import type { OutputFile } from "../model/output";
 
@@ -125,18 +126,32 @@ export async function assertReplaceable(outDir: string, protectedRoot: string, f
  */
 export async function removeOwnedTree(dir: string, alsoOwned: readonly string[] = []): Promise<string[]> {
   const listed = [...((await readMarker(dir)) ?? []), ...alsoOwned];
-  for (const path of listed) await unlink(join(dir, path)).catch(ignoreMissing);
-  await unlink(join(dir, MARKER_FILE)).catch(ignoreMissing);
-  await removeEmptyFolders(dir);
+  // Synchronous: thousands of awaited unlinks each wait for a round trip through the thread pool.
+  for (const path of listed) unlinkIfPresent(join(dir, path));
+  unlinkIfPresent(join(dir, MARKER_FILE));
+  removeEmptyFolders(dir);
   return (await lstatOrUndefined(dir)) ? entriesBelow(dir) : [];
 }
 
-async function removeEmptyFolders(dir: string): Promise<void> {
-  const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
-  for (const entry of entries) if (entry.isDirectory()) await removeEmptyFolders(join(dir, entry.name));
-  await rmdir(dir).catch(() => undefined); // fails when not empty: then it stays
+function removeEmptyFolders(dir: string): void {
+  let entries;
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return;
+  }
+  for (const entry of entries) if (entry.isDirectory()) removeEmptyFolders(join(dir, entry.name));
+  try {
+    rmdirSync(dir);
+  } catch {
+    // not empty: then it stays
+  }
 }
 
-function ignoreMissing(error: NodeJS.ErrnoException): void {
-  if (error.code !== "ENOENT") throw error;
+function unlinkIfPresent(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+  }
 }

@@ -2,16 +2,15 @@
 // one. Everything goes to a staging folder beside it; then the old tree is renamed to a fixed
 // `.<name>-previous`, the staging folder renamed into place, and the old tree removed. A kill
 // between the two renames leaves no output folder but a complete previous tree:
-// recoverOutDir (run first by build, push and lint) puts it back.
+// recoverOutDir (run first by build, push and lint) puts it back. Files the old tree already
+// holds byte for byte are hard-linked into the staging folder rather than written (write-tree.ts).
 
-import { chmod, mkdir, mkdtemp, readdir, rename, writeFile } from "node:fs/promises";
-import { existsSync } from "node:fs";
+import { readdir, rename } from "node:fs/promises";
+import { existsSync, mkdirSync, mkdtempSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import type { OutputFile } from "../model/output";
 import { assertReplaceable, OutDirError, removeOwnedTree, withMarker } from "./out-dir";
-
-const DIR_MODE = 0o755;
-const FILE_MODE = 0o644;
+import { writeTree } from "./write-tree";
 
 const previousOf = (outDir: string) => join(dirname(outDir), `.${basename(outDir)}-previous`);
 const stagingPrefix = (outDir: string) => `.${basename(outDir)}-staging-`;
@@ -56,18 +55,12 @@ export async function writeOutputs(files: readonly OutputFile[], outDir: string,
   await recoverOutDir(outDir);
   await assertReplaceable(outDir, protectedRoot, files);
   const parent = dirname(outDir);
-  await mkdir(parent, { recursive: true });
-  const staging = await mkdtemp(join(parent, stagingPrefix(outDir)));
+  mkdirSync(parent, { recursive: true });
+  const staging = mkdtempSync(join(parent, stagingPrefix(outDir)));
   try {
-    await chmod(staging, DIR_MODE);
     // The marker comes first, so a staging folder cut short is still recognised as ours.
-    for (const file of withMarker(files)) {
-      const target = join(staging, file.path);
-      await mkdir(dirname(target), { recursive: true, mode: DIR_MODE });
-      await writeFile(target, file.content, { mode: FILE_MODE });
-      await chmod(target, FILE_MODE); // whatever the umask
-    }
-    await chmodFolders(staging);
+    // assertReplaceable accepted outDir: every file there is ours, so its unchanged files are reused.
+    writeTree(staging, withMarker(files), existsSync(outDir) ? outDir : undefined);
   } catch (error) {
     await removeOwnedTree(staging);
     throw error;
@@ -88,9 +81,4 @@ export async function writeOutputs(files: readonly OutputFile[], outDir: string,
     // assertReplaceable accepted every file there: listed by its marker or identical to one of `files`.
     await removeOwnedTree(previous, files.map((f) => f.path));
   }
-}
-
-async function chmodFolders(dir: string): Promise<void> {
-  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-  for (const entry of entries) if (entry.isDirectory()) await chmod(join(entry.parentPath, entry.name), DIR_MODE);
 }

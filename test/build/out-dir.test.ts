@@ -2,7 +2,7 @@
 // replaced, only the files it lists are deleted, and a kill at any step of the swap leaves a
 // complete tree, or one the next build, push or lint restores first.
 
-import { lstat, mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } from "node:fs/promises";
+import { chmod, link, lstat, mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } from "node:fs/promises";
 import { existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -109,6 +109,31 @@ describe("what --out replaces", () => {
     await writeOutputs(files, out, repo);
     await writeOutputs(files, out, repo);
     expect(await readdir(tmp)).toEqual(["out"]);
+  });
+
+  it("a rebuild writes the build's bytes over a previous output's edited file, even one of the same size", async () => {
+    const out = join(tmp, "out");
+    await writeOutputs(files, out, repo);
+    const [edited, resized] = [files[0]!, files[1]!];
+    await writeFile(join(out, edited.path), edited.content.replace(/[a-z]/, (c) => (c === "a" ? "b" : "a")));
+    await writeFile(join(out, resized.path), `${resized.content} `);
+    await writeOutputs(files, out, repo);
+    const tree = await snapshot(out);
+    for (const file of files) expect(tree.get(file.path), file.path).toBe(file.content);
+  });
+
+  it("a rebuild leaves alone a file that a previous output's file shares with another name (a hard link)", async () => {
+    const out = join(tmp, "out");
+    await writeOutputs(files, out, repo);
+    const shared = files[0]!;
+    const kept = join(tmp, "kept.json");
+    await link(join(out, shared.path), kept);
+    await chmod(kept, 0o600);
+    await writeOutputs(files, out, repo);
+    expect(await readFile(kept, "utf8")).toBe(shared.content);
+    expect((await stat(kept)).mode & 0o777).toBe(0o600);
+    expect((await stat(join(out, shared.path))).mode & 0o777).toBe(0o644);
+    expect(await readFile(join(out, shared.path), "utf8")).toBe(shared.content);
   });
 
   it("stale staging folders and a finished swap's previous tree are cleaned", async () => {

@@ -187,7 +187,7 @@ class Builder {
   }
 
   unknown(from: number, to: number): Expr {
-    const node: Expr = { kind: "unknown", from, to, type: "unknown", labels: null };
+    const node: Expr = { kind: "unknown", from, to, parent: undefined, type: "unknown", labels: null };
     this.nodes.push(node);
     return node;
   }
@@ -214,7 +214,17 @@ class Builder {
   /** Adds a finished node to the flat list and makes it its children's parent. */
   private register(expr: Expr): Expr {
     this.nodes.push(expr);
-    for (const c of children(expr)) c.parent = expr;
+    switch (expr.kind) {
+      case "matrix": case "subquery": case "unary": case "paren": case "offset": case "at": case "modifier":
+        expr.expr.parent = expr;
+        break;
+      case "call": case "aggregate":
+        for (const arg of expr.args) arg.parent = expr;
+        break;
+      case "binary":
+        expr.lhs.parent = expr;
+        expr.rhs.parent = expr;
+    }
     return expr;
   }
 
@@ -236,7 +246,7 @@ class Builder {
   private modified(inner: Expr, m: Modifier): Expr {
     if (!["selector", "matrix", "subquery", "offset", "at", "unknown"].includes(inner.kind))
       this.typeError(m.from, `${m.kind === "offset" ? "offset" : "@"} must follow a selector or subquery`);
-    return { kind: m.kind, from: m.from, to: m.to, expr: inner, type: inner.type, labels: inner.labels };
+    return { kind: m.kind, from: m.from, to: m.to, parent: undefined, expr: inner, type: inner.type, labels: inner.labels };
   }
 
   /** `pending`: an offset/@ that belongs to this expression's rightmost operand. */
@@ -246,23 +256,23 @@ class Builder {
       case "NumberDurationLiteral": {
         const t = this.src(node).replace(/_/g, "");
         const value = /^[+-]?(inf|nan)$/i.test(t) ? (/nan/i.test(t) ? NaN : t.startsWith("-") ? -Infinity : Infinity) : Number(t);
-        return { kind: "number", from, to, value: Number.isNaN(value) ? (parsePromqlDuration(t.replace(/^[+-]/, "")) ?? NaN) / 1000 : value, type: "scalar", labels: new Set() };
+        return { kind: "number", from, to, parent: undefined, value: Number.isNaN(value) ? (parsePromqlDuration(t.replace(/^[+-]/, "")) ?? NaN) / 1000 : value, type: "scalar", labels: new Set() };
       }
       case "StringLiteral":
-        return { kind: "string", from, to, value: unquote(this.src(node)), type: "string", labels: null };
+        return { kind: "string", from, to, parent: undefined, value: unquote(this.src(node)), type: "string", labels: null };
       case "VectorSelector":
         return this.selector(node);
       case "ParenExpr":
       case "AnchoredExpr":
       case "SmoothedExpr": {
         const inner = this.sub(this.exprChildren(node)[0], depth, from);
-        return { kind: node.name === "ParenExpr" ? "paren" : "modifier", from, to, expr: inner, type: inner.type, labels: inner.labels };
+        return { kind: node.name === "ParenExpr" ? "paren" : "modifier", from, to, parent: undefined, expr: inner, type: inner.type, labels: inner.labels };
       }
       case "UnaryExpr": {
         const inner = this.operand(this.exprChildren(node)[0], depth, from, pending);
         if (inner.type !== "scalar" && inner.type !== "vector" && inner.type !== "unknown")
           this.typeError(from, `unary operator needs a scalar or instant vector, got ${describe(inner.type)}`);
-        return { kind: "unary", from, to, expr: inner, type: inner.type, labels: inner.labels };
+        return { kind: "unary", from, to, parent: undefined, expr: inner, type: inner.type, labels: inner.labels };
       }
       case "OffsetExpr":
       case "StepInvariantExpr": {
@@ -280,13 +290,13 @@ class Builder {
         while (core.kind === "offset" || core.kind === "at") core = core.expr;
         if (core.kind !== "selector" && core.kind !== "unknown")
           this.typeError(from, `a range [${range.text}] can only follow a vector selector; use a subquery [${range.text}:] for expressions`);
-        return { kind: "matrix", from, to, expr: inner, range, type: "matrix", labels: inner.labels };
+        return { kind: "matrix", from, to, parent: undefined, expr: inner, range, type: "matrix", labels: inner.labels };
       }
       case "SubqueryExpr": {
         const inner = this.sub(this.exprChildren(node)[0], depth, from);
         if (inner.type !== "vector" && inner.type !== "unknown") this.typeError(from, `subquery needs an instant vector, got ${describe(inner.type)}`);
         const range = this.range(this.child(node, "DurationExpr"));
-        return { kind: "subquery", from, to, expr: inner, range, type: "matrix", labels: inner.labels };
+        return { kind: "subquery", from, to, parent: undefined, expr: inner, range, type: "matrix", labels: inner.labels };
       }
       case "FunctionCall":
         return this.call(node, depth);
@@ -295,7 +305,7 @@ class Builder {
       case "BinaryExpr":
         return this.binary(node, depth, pending);
       default:
-        return { kind: "unknown", from, to, type: "unknown", labels: null };
+        return { kind: "unknown", from, to, parent: undefined, type: "unknown", labels: null };
     }
   }
 
@@ -329,8 +339,8 @@ class Builder {
       if (label === "__name__" && op === "=") name = value;
       matchers.push({ label, op, value, from: c.from });
     }
-    const base = { kind: "selector" as const, from: node.from, to: node.to, matchers, type: "vector" as const };
-    return name === undefined ? { ...base, labels: null } : { ...base, name, labels: this.ctx.selectorLabels({ name }) };
+    const labels = name === undefined ? null : this.ctx.selectorLabels({ name });
+    return { kind: "selector", from: node.from, to: node.to, parent: undefined, name, matchers, type: "vector", labels };
   }
 
   private args(body: SyntaxNode | null, depth: number): Expr[] {
@@ -342,8 +352,7 @@ class Builder {
     const fn = fnNode ? this.src(fnNode) : "";
     const args = this.args(this.child(node, "FunctionCallBody"), depth);
     const sig = FUNCTIONS.get(fn);
-    const base = { kind: "call" as const, from: node.from, to: node.to, fn, args };
-    if (!sig) return { ...base, type: "unknown", labels: null };
+    if (!sig) return { kind: "call", from: node.from, to: node.to, parent: undefined, fn, args, type: "unknown", labels: null };
     const min = sig.args.length - sig.optional;
     const max = sig.variadic ? Infinity : sig.args.length;
     if (args.length < min || args.length > max) {
@@ -355,7 +364,7 @@ class Builder {
       if (want && i < max && !compatible(want, arg.type))
         this.typeError(arg.from, `${fn}() argument ${i + 1} must be ${describe(want)}, got ${describe(arg.type)}${hint(want, arg)}`);
     });
-    return { ...base, type: sig.returns, labels: callLabels(fn, args) };
+    return { kind: "call", from: node.from, to: node.to, parent: undefined, fn, args, type: sig.returns, labels: callLabels(fn, args) };
   }
 
   private aggregate(node: SyntaxNode, depth: number): AggregateNode {
@@ -384,8 +393,7 @@ class Builder {
     else if (!grouping.without) labels = new Set(grouping.labels);
     else labels = inner && new Set([...inner].filter((l) => !grouping.labels.includes(l)));
     if (op === "count_values" && labels && args[0]?.kind === "string") labels = new Set([...labels, args[0].value]);
-    const result: AggregateNode = { kind: "aggregate", from: node.from, to: node.to, op, args, type: "vector", labels };
-    return grouping ? { ...result, grouping } : result;
+    return { kind: "aggregate", from: node.from, to: node.to, parent: undefined, op, args, grouping, type: "vector", labels };
   }
 
   private groupingLabels(node: SyntaxNode | null): string[] {
@@ -410,7 +418,6 @@ class Builder {
       else if (c.name === "MatchingModifierClause") matching = this.matching(c);
       else if (!op && !c.type.isError && c.name !== "FillModifier") op = this.src(c).toLowerCase();
     }
-    const base = { kind: "binary" as const, from: node.from, to: node.to, op, lhs, rhs, bool };
     const isComparison = COMPARISONS.has(op);
     const isSet = SET_OPERATORS.has(op);
     for (const side of [lhs, rhs])
@@ -424,8 +431,7 @@ class Builder {
     if (matching && (lt === "scalar" || rt === "scalar")) this.typeError(node.from, `vector matching (on/ignoring) needs vectors on both sides`);
     if (isSet && matching?.group) this.typeError(node.from, `group_${matching.group} cannot be used with set operator ${op}`);
     const type: ValueType = lt === "scalar" && rt === "scalar" ? "scalar" : lt === "unknown" || rt === "unknown" ? "unknown" : "vector";
-    const result = { ...base, type, labels: binaryLabels(op, lhs, rhs, matching) };
-    return matching ? { ...result, matching } : result;
+    return { kind: "binary", from: node.from, to: node.to, parent: undefined, op, lhs, rhs, bool, matching, type, labels: binaryLabels(op, lhs, rhs, matching) };
   }
 
   private matching(node: SyntaxNode): VectorMatching {
@@ -440,15 +446,6 @@ class Builder {
     }
     const m: VectorMatching = { on, labels: groups[0] ?? [], include: groups[1] ?? [] };
     return group ? { ...m, group } : m;
-  }
-}
-
-function children(e: Expr): Expr[] {
-  switch (e.kind) {
-    case "matrix": case "subquery": case "unary": case "paren": case "offset": case "at": case "modifier": return [e.expr];
-    case "call": case "aggregate": return [...e.args];
-    case "binary": return [e.lhs, e.rhs];
-    default: return [];
   }
 }
 

@@ -46,5 +46,7 @@ export function regexProblem(value: string): string | undefined {
 
 /** Regex matchers (=~, !~) of every selector, except values holding a Grafana variable. */
 export function regexMatchers(nodes: readonly Expr[]): Matcher[] {
-  return nodes.flatMap((n) => (n.kind === "selector" ? n.matchers.filter((m) => (m.op === "=~" || m.op === "!~") && !hasVariable(m.value)) : []));
+  const found: Matcher[] = [];
+  for (const n of nodes) if (n.kind === "selector") for (const m of n.matchers) if ((m.op === "=~" || m.op === "!~") && !hasVariable(m.value)) found.push(m);
+  return found;
 }
