@@ -85,7 +85,12 @@ describe("npm run dev", () => {
     let mark = dev.output().length;
     await writeFile(`${path}.tmp`, good.replace('outcome: "delivered" }', 'outcom: "delivered" }'));
     await rename(`${path}.tmp`, path);
-    await dev.waitFor(/type check failed; out\/ kept as it was[\s\S]*dashboards\/event-system\.ts:\d+:\d+ - error TS\d+: .*'outcom'/, mark);
+    const failed = await dev.waitFor(/type check failed; out\/ kept as it was[\s\S]*dashboards\/event-system\.ts:\d+:\d+ - error TS\d+: .*'outcom'/, mark);
+    // The same places and codes as the compiler's command line gives for the file on disk.
+    const cli = await copy.run(["scripts/tsc.mjs", "-p", "tsconfig.build.json", "--pretty", "false"]);
+    const places = [...cli.stdout.matchAll(/^(\S+)\((\d+),(\d+)\): error (TS\d+)/gm)].map(([, file, line, column, code]) => `${file}:${line}:${column} - error ${code}`);
+    expect(places.length).toBeGreaterThan(0);
+    for (const place of places) expect(failed).toContain(place);
     mark = dev.output().length;
     await writeFile(`${path}.tmp`, good);
     await rename(`${path}.tmp`, path);
