@@ -4,6 +4,7 @@ import type { BuildConfig } from "./src/model/config";
 import type { VerifyConfig } from "./src/model/verify";
 import type { SourceId } from "./catalogue/metrics";
 import { matches, type LabelMatch } from "./src/kit/promql";
+import type { PerCluster } from "./src/kit/threshold";
 
 /** Label matchers on `up` that pick one kind of scrape target. */
 export type ScrapeSelector = Readonly<Partial<Record<"job" | "instance" | "namespace" | "pod", string | LabelMatch>>>;
@@ -23,8 +24,12 @@ export interface Deployment {
     /** Kong's status API, where the prometheus plugin serves /metrics (job = the Service name). */
     readonly kong: ScrapeSelector;
   };
-  /** Brokers the Kafka cluster runs (Kafka CR `spec.kafka.replicas`, or the node pools' total). */
-  readonly kafkaBrokers: number;
+  /**
+   * Brokers the Kafka cluster runs (Kafka CR `spec.kafka.replicas`, or the node pools' total). In
+   * cluster mode it may differ per cluster: `{ default: 3, byCluster: { b: 5 } }`, where `default`
+   * holds for every cluster not listed (KafkaBrokerDown compares each cluster with its own count).
+   */
+  readonly kafkaBrokers: number | PerCluster;
 }
 
 export const deployment: Deployment = {

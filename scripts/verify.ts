@@ -4,7 +4,8 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { verify as verifyConfig } from "../build.config";
+import { buildConfig, verify as verifyConfig } from "../build.config";
+import { CLUSTER_VARIABLE } from "../src/kit/promql";
 // The catalogue alone: scripts/platform.ts would also load every dashboard and alert definition.
 import { allMetrics as platformCatalogue } from "../catalogue/metrics";
 import { parseDuration } from "../src/model/duration";
@@ -29,6 +30,7 @@ const USAGE = `usage: npm run verify -- --prometheus URL [options]
   --concurrency N          panel targets and rules checked at once (default 8)
   --timeout SECONDS        per request (default 30)
   --ca-file, --cert-file, --key-file PEM   TLS: extra CA, client certificate and key (mTLS)
+  --cluster-label NAME     cluster mode: judge every panel per value of this label (default: build.config.ts clusterLabel)
   --skip-loaded-rules      do not compare with /api/v1/rules (rules evaluated elsewhere, e.g. Grafana-managed)
   --allow-insecure-http    allow credentials over plain http to a non-loopback host
   credentials: PROMETHEUS_TOKEN (bearer) or PROMETHEUS_USER + PROMETHEUS_PASSWORD (basic)
@@ -59,6 +61,7 @@ function parse() {
         "ca-file": { type: "string" },
         "cert-file": { type: "string" },
         "key-file": { type: "string" },
+        "cluster-label": { type: "string" },
         "skip-loaded-rules": { type: "boolean", default: false },
         "allow-insecure-http": { type: "boolean", default: false },
         help: { type: "boolean", short: "h", default: false },
@@ -142,6 +145,8 @@ async function main(): Promise<number> {
     const allowEmpty: AllowEmpty[] = [...verifyConfig.allowEmpty, ...values["allow-empty"].map((target) => ({ target }))];
     for (const a of values["allow-empty"]) if (!/^[^/]+\/.+$/.test(a)) throw new Usage(`--allow-empty must be UID/PANEL or GROUP/RULE, got ${a}`);
 
+    const clusterLabel = values["cluster-label"] ?? buildConfig.clusterLabel;
+    if (clusterLabel !== undefined && !/^[a-zA-Z_]\w*$/.test(clusterLabel)) throw new Usage(`--cluster-label must be a label name, got ${clusterLabel}`);
     const { dashboards, groups } = readOut(resolve(values.out));
     client = new PrometheusClient({
       url,
@@ -165,6 +170,7 @@ async function main(): Promise<number> {
       vars,
       allowEmpty,
       checkLoadedRules: !values["skip-loaded-rules"],
+      ...(clusterLabel ? { cluster: { label: clusterLabel, variable: CLUSTER_VARIABLE } } : {}),
       concurrency,
       onProgress: progress ? (done, total) => process.stderr.write(`\rverifying ${done}/${total}${done === total ? "\r\x1b[K" : ""}`) : undefined,
     });

@@ -185,7 +185,13 @@ export function compileGrafanaAlertGroups(groups: readonly RuleGroupDef[], optio
       const other = seenNames.get(alert.name);
       if (other !== undefined) problems.push({ location: where, message: `alert name is also used in group "${other}"; uids derive from names, so names must be unique` });
       seenNames.set(alert.name, group.name);
-      const rule = compileRule(alert, group, options);
+      let rule: GrafanaRule;
+      try {
+        rule = compileRule(alert, group, options);
+      } catch (error) {
+        problems.push({ location: where, message: `cannot render rule: ${(error as Error).message}` });
+        continue;
+      }
       const uid = rule.uid;
       const clash = seenUids.get(uid);
       if (clash !== undefined && clash !== alert.name) problems.push({ location: where, message: `uid ${uid} clashes with alert "${clash}"` });

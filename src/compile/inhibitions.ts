@@ -16,6 +16,11 @@ export interface InhibitionOptions {
   readonly namespace: string;
   /** Labels of the AlertmanagerConfig; the Alertmanager's alertmanagerConfigSelector matches on them. */
   readonly labels: Readonly<Record<string, string>>;
+  /**
+   * Cluster mode (build.config.ts `clusterLabel`): every alert names its cluster, and a cause
+   * inhibits only its consequences in the same cluster, never another cluster's alerts.
+   */
+  readonly clusterLabel?: string;
 }
 
 const names = (alerts: readonly AnyAlert[]) => alerts.map((a) => a.name).join("|");
@@ -52,11 +57,12 @@ export function compileInhibitions(defs: readonly InhibitionDef[], options: Inhi
   const problems = problemsOf(defs);
   if (problems.length || defs.length === 0) return { files: [], problems };
 
+  const equal = (d: InhibitionDef) => (options.clusterLabel && !d.equal.includes(options.clusterLabel) ? [...d.equal, options.clusterLabel] : [...d.equal]);
   const plain = {
     inhibit_rules: defs.map((d) => ({
       source_matchers: [`alertname="${d.source.name}"`],
       target_matchers: [`alertname=~"${names(d.targets)}"`],
-      ...(d.equal.length ? { equal: [...d.equal] } : {}),
+      ...(equal(d).length ? { equal: equal(d) } : {}),
     })),
   };
   const resource = {
@@ -67,7 +73,7 @@ export function compileInhibitions(defs: readonly InhibitionDef[], options: Inhi
       inhibitRules: defs.map((d) => ({
         sourceMatch: [{ name: "alertname", value: d.source.name, matchType: "=" as const }],
         targetMatch: [{ name: "alertname", value: names(d.targets), matchType: "=~" as const }],
-        ...(d.equal.length ? { equal: [...d.equal] } : {}),
+        ...(equal(d).length ? { equal: equal(d) } : {}),
       })),
     },
   };

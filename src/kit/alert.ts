@@ -4,7 +4,7 @@
 
 import type { PanelRef } from "./dashboard";
 import { comparisonOperator, type Threshold } from "./threshold";
-import { formatNumber, gt, gte, lt, renderLabelTemplate, selectorOf, type Duration, type LabelRefs, type Vector } from "./promql";
+import { formatNumber, gt, gte, lt, perClusterValue, renderLabelTemplate, selectorOf, type Duration, type LabelRefs, type Vector } from "./promql";
 
 import type { AlertSeverity } from "../model/alert";
 export { severities } from "../model/alert";
@@ -71,11 +71,13 @@ export function alert<L extends string>(def: AlertInput<L>): AnyAlert {
 
 /**
  * `quantity > threshold`, `>=` or `<`, by the threshold's bad side (src/kit/threshold.ts): the
- * alert and the panel that draws the threshold then cannot disagree on value or direction.
+ * alert and the panel that draws the threshold then cannot disagree on value or direction. A
+ * threshold with values per cluster compares each cluster with its own (`on (cluster)`).
  */
 export function breaches<L extends string>(quantity: Vector<L>, threshold: Threshold): Vector<L> {
   const compare = { ">": gt, ">=": gte, "<": lt }[comparisonOperator(threshold)];
-  return compare(quantity, threshold.value);
+  if (!threshold.byCluster) return compare(quantity, threshold.value);
+  return compare(quantity, perClusterValue(threshold.value, threshold.byCluster), { on: [] });
 }
 
 // ---------------------------------------------------------------- recording rules
@@ -134,17 +136,22 @@ export const value = {
 /** The alert template syntax for a label: `{{ $labels.x }}`. */
 export const alertLabelFormat = (label: string): string => `{{ $labels.${label} }}`;
 
-/** A threshold as people read it: "5%" for ratios, "10 req/s", "1000 ms". */
+/** A threshold as people read it: "5%" for ratios, "10 req/s", "1000 ms"; "3 (b: 5)" per cluster. */
 export function formatThreshold(threshold: Threshold): string {
+  const perCluster = Object.entries(threshold.byCluster ?? {}).map(([cluster, v]) => `${cluster}: ${formatValue(v, threshold)}`);
+  return formatValue(threshold.value, threshold) + (perCluster.length ? ` (${perCluster.join(", ")})` : "");
+}
+
+function formatValue(value: number, threshold: Threshold): string {
   switch (threshold.unit) {
     case "percentunit":
-      return `${formatNumber(threshold.value * 100)}%`;
+      return `${formatNumber(value * 100)}%`;
     case "reqps":
-      return `${formatNumber(threshold.value)} req/s`;
+      return `${formatNumber(value)} req/s`;
     case "ms":
-      return `${formatNumber(threshold.value)} ms`;
+      return `${formatNumber(value)} ms`;
     default:
-      return formatNumber(threshold.value);
+      return formatNumber(value);
   }
 }
 

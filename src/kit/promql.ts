@@ -332,6 +332,25 @@ export function ratio<L extends string>(
   return div(numerator, gt(denominator, options.minDenominator ?? 0));
 }
 
+/**
+ * A value per cluster (cluster mode): `byCluster[c]` for each listed cluster `c`, `otherwise` for
+ * every other cluster that has scrape targets. One series per cluster, to compare `on (cluster)`.
+ * Outside cluster mode there are no clusters to tell apart: rendering fails the build.
+ */
+export function perClusterValue(otherwise: number, byCluster: Readonly<Record<string, number>>): Vector<ClusterLabel> {
+  return vector([], (ctx) => {
+    const clusters = Object.keys(byCluster);
+    if (!ctx.cluster) throw new Error(`values per cluster (${clusters.join(", ")}) need cluster mode: set clusterLabel in build.config.ts, or give one value for all`);
+    const label = JSON.stringify(ctx.cluster.label);
+    const listed = clusters.map((c) => {
+      if (!c) throw new Error("a value per cluster names an empty cluster");
+      return `label_replace(vector(${formatNumber(byCluster[c]!)}), ${label}, ${JSON.stringify(c)}, "", "")`;
+    });
+    const others = `${formatNumber(otherwise)} + 0 * ${clusterPresence(ctx.cluster)}`;
+    return [...listed, others].join(` or on (${ctx.cluster.label}) `);
+  }, true);
+}
+
 // ---------------------------------------------------------------- functions
 
 /**

@@ -13,11 +13,26 @@ export interface Threshold {
    * alert stays silent. "above" (`>`) suits continuous quantities (ratios, rates, latencies).
    */
   readonly bad: "above" | "atLeast" | "below";
+  /**
+   * Cluster mode: values that differ per cluster (cluster label value → value); `value` holds for
+   * every cluster not listed. Alerts compare each cluster with its own value; panels draw `value`.
+   */
+  readonly byCluster?: Readonly<Record<string, number>>;
 }
 
-export const above = (value: number, unit: GrafanaUnit): Threshold => ({ value, unit, bad: "above" });
-export const atLeast = (value: number, unit: GrafanaUnit): Threshold => ({ value, unit, bad: "atLeast" });
-export const below = (value: number, unit: GrafanaUnit): Threshold => ({ value, unit, bad: "below" });
+/** A value that may differ per cluster: `default` for every cluster `byCluster` does not list. */
+export interface PerCluster {
+  readonly default: number;
+  readonly byCluster: Readonly<Record<string, number>>;
+}
+
+function threshold(value: number | PerCluster, unit: GrafanaUnit, bad: Threshold["bad"]): Threshold {
+  return typeof value === "number" ? { value, unit, bad } : { value: value.default, unit, bad, byCluster: value.byCluster };
+}
+
+export const above = (value: number | PerCluster, unit: GrafanaUnit): Threshold => threshold(value, unit, "above");
+export const atLeast = (value: number | PerCluster, unit: GrafanaUnit): Threshold => threshold(value, unit, "atLeast");
+export const below = (value: number | PerCluster, unit: GrafanaUnit): Threshold => threshold(value, unit, "below");
 
 /** The PromQL comparison operator that means "breaches this threshold". */
 export function comparisonOperator(threshold: Threshold): ">" | ">=" | "<" {

@@ -138,6 +138,7 @@ export function generateOutputs(platform: BuildInput): BuildResult {
   const inhibitions = compileInhibitions(inhibitionsForDeployment(input.inhibitions, config.deployedSources), {
     namespace: config.namespace,
     labels: config.ruleLabels,
+    clusterLabel: config.clusterLabel,
   });
   problems.push(...inhibitions.problems, ...(inhibitions.resource ? validateAlertmanagerConfig(inhibitions.resource) : []));
   files.push(...inhibitions.files);

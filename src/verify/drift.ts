@@ -43,11 +43,12 @@ export interface DriftReport {
   readonly findings: readonly Drift[];
 }
 
-export async function catalogueDrift(client: PrometheusClient, probe: Probe, catalogue: Catalogue): Promise<DriftReport> {
+/** `storeLabels`: labels the store adds to every series (cluster mode's cluster label), not drift. */
+export async function catalogueDrift(client: PrometheusClient, probe: Probe, catalogue: Catalogue, storeLabels: readonly string[] = []): Promise<DriftReport> {
   const perMetric = await Promise.all(
     catalogue.map(async (metric): Promise<Drift[] | undefined> => {
       try {
-        return await metricDrift(client, probe, metric);
+        return await metricDrift(client, probe, metric, storeLabels);
       } catch (e) {
         if (e instanceof QueryError) return [{ metric: metric.name, kind: "unchecked", detail: e.message }];
         throw e;
@@ -58,12 +59,12 @@ export async function catalogueDrift(client: PrometheusClient, probe: Probe, cat
 }
 
 /** Drift of one metric; undefined when the server does not have it. */
-async function metricDrift(client: PrometheusClient, probe: Probe, metric: AnyMetric): Promise<Drift[] | undefined> {
+async function metricDrift(client: PrometheusClient, probe: Probe, metric: AnyMetric, storeLabels: readonly string[]): Promise<Drift[] | undefined> {
   const name = seriesNames(metric)[0]!;
   if ((await probe.present(name)) === 0) return undefined;
   const findings: Drift[] = [];
   const seen = (await probe.labelNames(name)).filter((l) => l !== "__name__" && l !== "le");
-  const undeclared = seen.filter((l) => !metric.labels.includes(l) && !TARGET_LABELS.has(l));
+  const undeclared = seen.filter((l) => !metric.labels.includes(l) && !TARGET_LABELS.has(l) && !storeLabels.includes(l));
   if (undeclared.length) findings.push({ metric: metric.name, kind: "label-undeclared", detail: `carries ${undeclared.join(", ")}, not declared in the catalogue` });
   const unseen = metric.labels.filter((l) => !seen.includes(l));
   if (unseen.length) findings.push({ metric: metric.name, kind: "label-unseen", detail: `never carries declared label(s) ${unseen.join(", ")}` });

@@ -31,8 +31,23 @@ function table(rows: readonly (readonly string[])[], rightAligned: ReadonlySet<n
 }
 
 function explained(r: Result): string[] {
-  if (r.status === "ok" && !r.reason) return [];
-  return [r.detail && `      found: ${r.detail}`, r.hint && `      do:    ${r.hint}`].filter((l): l is string => Boolean(l));
+  const perCluster = (r.clusters ?? []).some((c) => c.status !== "ok")
+    ? (r.clusters ?? []).map((c) => `      cluster ${c.cluster}: ${c.status === "ok" ? `ok, ${c.series} series` : `empty${c.reason ? ` (${c.reason})` : ""}${c.detail ? `: ${c.detail}` : ""}`}`)
+    : [];
+  if (r.status === "ok" && !r.reason) return perCluster;
+  return [r.detail && `      found: ${r.detail}`, r.hint && `      do:    ${r.hint}`, ...perCluster].filter((l): l is string => Boolean(l));
+}
+
+/** Per cluster: how many panel targets show data in its `$cluster` view, and which do not. */
+function clusterSummary(report: VerifyReport): string[] {
+  if (!report.clusters) return [];
+  const panels = report.results.filter((r) => r.kind === "panel");
+  const lines = report.clusters.values.map((cluster) => {
+    const empty = panels.filter((r) => r.clusters?.find((c) => c.cluster === cluster)?.status !== "ok");
+    const names = empty.map((r) => `${r.dashboard} › ${r.panel}${r.allowed ? " (allowed)" : ""}`);
+    return `  ${cluster}: ${panels.length - empty.length} of ${panels.length} panel targets with data${names.length ? `; empty: ${names.join(", ")}` : ""}`;
+  });
+  return ["", `per cluster (${report.clusters.label}, ${report.clusters.values.length} found in the store):${lines.length ? "" : " none"}`, ...lines];
 }
 
 const statusText = (r: Result): string => (r.status === "empty" && r.allowed ? "empty (allowed)" : r.status);
@@ -62,6 +77,7 @@ export function formatText(report: VerifyReport, titles: ReadonlyMap<string, str
   const d = report.drift;
   out.push("", `catalogue drift (${d.present} of ${d.total} catalogue metrics present):${d.findings.length ? "" : " none"}`);
   for (const f of d.findings) out.push(`  ${f.metric}: ${f.kind}: ${f.detail}`);
+  out.push(...clusterSummary(report));
   for (const target of report.unusedAllowEmpty) out.push(`warning: allowEmpty entry ${target} matches no panel or rule`);
   const s = summarize(report);
   out.push("", `${s.ok} ok, ${s.empty} empty${s.allowedEmpty ? ` (${s.allowedEmpty} allowed)` : ""}, ${s.error} error(s)`);
@@ -79,6 +95,7 @@ export function formatJson(report: VerifyReport, server: string): string {
       loadedRules: report.loadedRules,
       drift: report.drift,
       unusedAllowEmpty: report.unusedAllowEmpty,
+      clusters: report.clusters,
     },
     null,
     2,

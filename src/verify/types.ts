@@ -33,6 +33,21 @@ export interface Result {
   readonly alertState: "firing" | "pending" | "inactive" | null;
   /** The query as sent, variables substituted. */
   readonly query: string;
+  /**
+   * Cluster mode, panels only: the same target per cluster found in the store (the series of
+   * the query above split by the cluster label); null otherwise.
+   */
+  readonly clusters: readonly ClusterResult[] | null;
+}
+
+/** One panel target in one cluster: does that cluster's view of the panel show data, and if not, why. */
+export interface ClusterResult {
+  readonly cluster: string;
+  readonly status: "ok" | "empty";
+  readonly series: number;
+  readonly reason: Reason | null;
+  readonly detail: string | null;
+  readonly hint: string | null;
 }
 
 export interface PanelTarget {

@@ -8,7 +8,7 @@ import { explainEmpty, indexCatalogue, metricHint, Probe, ruleInputProblem, sele
 import { catalogueDrift, type DriftReport } from "./drift";
 import type { DashboardInput } from "./inputs";
 import { alertStatesFromSeries, ExpressionComparer, loadedGroups, loadedProblem, loadedState, type LoadedGroup } from "./rules";
-import type { AllowEmpty, Catalogue, PanelTarget, Result, RuleDef, RuleGroupDef } from "./types";
+import type { AllowEmpty, Catalogue, ClusterResult, PanelTarget, Result, RuleDef, RuleGroupDef } from "./types";
 import { builtins, intervalSeconds, interpolate, UnresolvedVariable } from "./variables";
 
 export interface VerifyOptions {
@@ -28,6 +28,16 @@ export interface VerifyOptions {
   /** Evaluation time, unix seconds; default now. */
   readonly now?: number;
   readonly onProgress?: (done: number, total: number) => void;
+  /**
+   * Cluster mode (build.config.ts clusterLabel): the label, and the dashboard variable that filters
+   * on it. Each panel is then also judged per cluster found in the store (`up`'s label values).
+   */
+  readonly cluster?: ClusterSetting;
+}
+
+export interface ClusterSetting {
+  readonly label: string;
+  readonly variable: string;
 }
 
 export interface VerifyReport {
@@ -39,6 +49,8 @@ export interface VerifyReport {
   readonly unusedAllowEmpty: readonly string[];
   readonly time: number;
   readonly rangeS: number;
+  /** Cluster mode: the label and the clusters judged (found in the store, or given with --var); else null. */
+  readonly clusters: { readonly label: string; readonly values: readonly string[] } | null;
 }
 
 /** Whether an allowEmpty entry names this panel or rule (whatever its status). */
@@ -60,7 +72,15 @@ async function runBoth(client: PrometheusClient, query: string, now: number, ran
   return Promise.all([client.query(query, now), client.queryRange(query, now - rangeS, now, stepS)]);
 }
 
-const blank = { dashboard: null, panel: null, refId: null, rule: null, group: null, reason: null, detail: null, hint: null, allowed: false, alertState: null } as const;
+const blank = { dashboard: null, panel: null, refId: null, rule: null, group: null, reason: null, detail: null, hint: null, allowed: false, alertState: null, clusters: null } as const;
+
+/** The clusters to judge: the --var values of the cluster variable, else every value of the label on `up`. */
+async function clustersIn(client: PrometheusClient, cluster: ClusterSetting, vars: ReadonlyMap<string, readonly string[]>, now: number): Promise<string[]> {
+  const given = vars.get(cluster.variable);
+  if (given?.length) return [...given];
+  const found = await client.query(`count by (${cluster.label}) (up)`, now);
+  return found.series.flatMap((s) => s.metric[cluster.label] ?? []).sort();
+}
 
 export async function verify(options: VerifyOptions): Promise<VerifyReport> {
   const { client, catalogue, rangeS } = options;
@@ -101,6 +121,14 @@ export async function verify(options: VerifyOptions): Promise<VerifyReport> {
     }
   }
 
+  const cluster = options.cluster;
+  let clusters: string[] = [];
+  try {
+    if (cluster) clusters = await clustersIn(client, cluster, vars, now);
+  } catch (e) {
+    queryFailure(e); // no clusters found: the report says "0 found in the store"
+  }
+
   const targets = options.dashboards.flatMap((d) => d.targets.map((t) => ({ t, d })));
   const rules = options.groups.flatMap((g) => g.rules);
   const total = targets.length + rules.length;
@@ -125,11 +153,28 @@ export async function verify(options: VerifyOptions): Promise<VerifyReport> {
     }
     const shown = t.instantOnly ? instant : range;
     if (shown.series.length > 0) {
+      const perCluster = cluster ? await Promise.all(clusters.map((c) => clusterResult(t, d, shown, cluster, c))) : null;
+      const partly = perCluster && emptyInSome(perCluster);
+      if (partly) return { ...base, status: "empty", series: shown.series.length, query, clusters: perCluster, ...partly };
       const missing = t.legendLabels.filter((l) => !shown.series.some((s) => s.metric[l] !== undefined));
-      if (missing.length === 0) return { ...base, status: "ok", series: shown.series.length, query };
-      return { ...base, status: "ok", series: shown.series.length, query, ...legendProblem(missing, query, catalogueIndex) };
+      if (missing.length === 0) return { ...base, status: "ok", series: shown.series.length, query, clusters: perCluster };
+      return { ...base, status: "ok", series: shown.series.length, query, clusters: perCluster, ...legendProblem(missing, query, catalogueIndex) };
     }
-    return { ...base, status: "empty", series: 0, query, ...(await probing(() => explainEmpty(probe, query))) };
+    const why = await probing(() => explainEmpty(probe, query));
+    const perCluster = cluster ? clusters.map((c): ClusterResult => ({ cluster: c, status: "empty", series: 0, ...why })) : null;
+    return { ...base, status: "empty", series: 0, query, clusters: perCluster, ...why };
+  };
+
+  /** The target as the `$cluster = c` view shows it: its series of c, or why there are none. */
+  const clusterResult = async (t: PanelTarget, d: DashboardInput, shown: QueryResult, setting: ClusterSetting, c: string): Promise<ClusterResult> => {
+    const series = shown.series.filter((s) => s.metric[setting.label] === c).length;
+    if (series > 0) return { cluster: c, status: "ok", series, reason: null, detail: null, hint: null };
+    const query = interpolate(t.expr, d.variables, new Map([...vars, [setting.variable, [c]]]), fixed);
+    const why = await probing(() => explainEmpty(probe, query));
+    // The cluster's own filter matching nothing: that cluster lacks an input the others have.
+    const lacking = why.reason === "value-no-match" && why.detail.startsWith(`${setting.label}=`);
+    const hint = lacking ? `cluster ${c} has none of it: is its exporter deployed and scraped there? If it need not be, allow the panel empty (verify.allowEmpty)` : why.hint;
+    return { cluster: c, status: "empty", series: 0, ...why, hint };
   };
 
   const ruleResult = async (rule: RuleDef): Promise<Result> => {
@@ -157,7 +202,7 @@ export async function verify(options: VerifyOptions): Promise<VerifyReport> {
     ...targets.map(({ t, d }) => limit(() => panelResult(t, d).finally(tick))),
     ...rules.map((r) => limit(() => ruleResult(r).finally(tick))),
   ]);
-  const drift = await catalogueDrift(client, probe, catalogue);
+  const drift = await catalogueDrift(client, probe, catalogue, cluster ? [cluster.label] : []);
 
   const allowEmpty = options.allowEmpty ?? [];
   const used = new Set<AllowEmpty>();
@@ -175,6 +220,20 @@ export async function verify(options: VerifyOptions): Promise<VerifyReport> {
     unusedAllowEmpty: allowEmpty.filter((a) => !used.has(a)).map((a) => a.target),
     time: now,
     rangeS,
+    clusters: cluster ? { label: cluster.label, values: clusters } : null,
+  };
+}
+
+/** A panel with data in some clusters and none in others: empty, for the first empty cluster's reason. */
+function emptyInSome(all: readonly ClusterResult[]): Explanation | undefined {
+  const empty = all.filter((c) => c.status === "empty");
+  const first = empty[0];
+  if (!first) return undefined;
+  const withData = all.filter((c) => c.status === "ok").map((c) => c.cluster);
+  return {
+    reason: first.reason ?? "no-data",
+    detail: `no data in cluster ${empty.map((c) => c.cluster).join(", ")} (data in ${withData.join(", ")})${first.detail ? `: ${first.detail}` : ""}`,
+    hint: first.hint ?? "",
   };
 }
 

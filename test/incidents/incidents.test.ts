@@ -38,6 +38,7 @@ const timelineIn = (runs: ReadonlyMap<string, Timeline>, s: Scenario) => {
   return t;
 };
 const timeline = (s: Scenario) => timelineIn(timelines, s);
+const clustered = (s: Scenario) => timelineIn(clusterTimelines, s);
 
 describe.each(scenarios.map((s) => [s.id, s] as const))("incident %s", (_id, s) => {
   it("fires nothing during the healthy traffic before the onset", () => {
@@ -108,7 +109,6 @@ describe("healthy baseline", () => {
 
 describe(`cluster mode (${CLUSTER_MODE.label}): the incident in cluster ${CLUSTER_MODE.incidentIn}, ${CLUSTER_MODE.healthyIn.join(", ")} healthy`, () => {
   const { label, incidentIn } = CLUSTER_MODE;
-  const clustered = (s: Scenario) => timelineIn(clusterTimelines, s);
   const everyFiring = (t: Timeline) => [...t.firing.values()].flat();
   /** What fired when, with every label but the cluster's: comparable across the two runs. */
   const withoutCluster = (t: Timeline) =>
@@ -150,12 +150,44 @@ describe("coverage", () => {
 
 // The inhibitions as the scenarios' deployment (everything deployed) compiles them, in an
 // alertmanager.yml with one do-nothing receiver: what a real Alertmanager loads.
-const fragment = compileInhibitions(inhibitionsForDeployment(inhibitions, deployedFor()), { namespace: "monitoring", labels: {} });
-const alertmanagerYml = () => {
-  const file = fragment.files.find((f) => f.path === INHIBIT_RULES_PATH);
-  if (!file) throw new Error(`no ${INHIBIT_RULES_PATH} compiled: ${JSON.stringify(fragment.problems)}`);
+const compiledInhibitions = (clusterLabel?: string) =>
+  compileInhibitions(inhibitionsForDeployment(inhibitions, deployedFor()), { namespace: "monitoring", labels: {}, clusterLabel });
+const fragment = compiledInhibitions();
+const alertmanagerYml = (compiled = fragment) => {
+  const file = compiled.files.find((f) => f.path === INHIBIT_RULES_PATH);
+  if (!file) throw new Error(`no ${INHIBIT_RULES_PATH} compiled: ${JSON.stringify(compiled.problems)}`);
   return stringify({ route: { receiver: "null" }, receivers: [{ name: "null" }], ...(parse(file.content) as object) });
 };
+
+/** An alert by its name, and its cluster in cluster mode. */
+const alertKey = (labels: Readonly<Record<string, string | undefined>>) => [labels.alertname ?? "?", labels[CLUSTER_MODE.label]].filter((x) => x !== undefined).join(" in ");
+
+/**
+ * Posts `firing` to the Alertmanager at `url` and reads back which alert inhibits which (by
+ * alertKey), until that settles on `expected` or 5 s pass; then resolves them all and waits until
+ * none is active, ready for the next incident.
+ */
+async function inhibitionsOf(url: string, firing: readonly { readonly labels: Readonly<Record<string, string>> }[], expected: ReadonlyMap<string, string | null>) {
+  const startsAt = new Date().toISOString();
+  const window = (endsAt: number) => firing.map((a) => ({ labels: a.labels, startsAt, endsAt: new Date(endsAt).toISOString() }));
+  const sorted = (m: ReadonlyMap<string, string | null>) => JSON.stringify([...m].sort());
+  await postAlerts(url, window(Date.now() + 3_600_000));
+  // The inhibitor learns of new sources asynchronously: read until the answer settles.
+  let actual = new Map<string, string | null>();
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const alerts = await getAlerts(url);
+    const byFingerprint = new Map(alerts.map((a) => [a.fingerprint, alertKey(a.labels)]));
+    actual = new Map(alerts.map((a) => [alertKey(a.labels), a.status.inhibitedBy.map((f) => byFingerprint.get(f) ?? f).join(",") || null]));
+    if (alerts.length === firing.length && sorted(actual) === sorted(expected)) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  await new Promise((r) => setTimeout(r, 5));
+  await postAlerts(url, window(Date.now()));
+  for (let attempt = 0; attempt < 50 && (await getAlerts(url)).length; attempt++) await new Promise((r) => setTimeout(r, 100));
+  const left = await getAlerts(url);
+  if (left.length) throw new Error(`still active after resolving: ${left.map((a) => alertKey(a.labels)).join(", ")}`);
+  return actual;
+}
 
 describe("Alertmanager inhibitions", () => {
   let am: Awaited<ReturnType<typeof startAlertmanager>> | undefined;
@@ -174,32 +206,39 @@ describe("Alertmanager inhibitions", () => {
 
   it("a real Alertmanager inhibits exactly what each incident intends, from its firing alerts", async () => {
     am = await startAlertmanager(alertmanagerYml());
-    const url = am.url;
     let checked = 0;
     for (const s of [...scenarios, healthyBaseline]) {
       const firing = firingAtEnd(timeline(s));
-      const startsAt = new Date().toISOString();
-      const window = (endsAt: number) => firing.map((a) => ({ labels: a.labels, startsAt, endsAt: new Date(endsAt).toISOString() }));
-      await postAlerts(url, window(Date.now() + 3_600_000));
       const expected = new Map(firing.map((a) => [a.alertname, intended(s).get(a.alertname) ?? null]));
-      // The inhibitor learns of new sources asynchronously: read until the answer settles.
-      let actual = new Map<string, string | null>();
-      for (let attempt = 0; attempt < 50; attempt++) {
-        const alerts = await getAlerts(url);
-        const byFingerprint = new Map(alerts.map((a) => [a.fingerprint, a.labels.alertname ?? "?"]));
-        actual = new Map(alerts.map((a) => [a.labels.alertname ?? "?", a.status.inhibitedBy.map((f) => byFingerprint.get(f) ?? f).join(",") || null]));
-        if (alerts.length === firing.length && JSON.stringify([...actual].sort()) === JSON.stringify([...expected].sort())) break;
-        await new Promise((r) => setTimeout(r, 100));
-      }
-      expect([...actual].sort(), s.id).toEqual([...expected].sort());
+      expect([...(await inhibitionsOf(am.url, firing, expected))].sort(), s.id).toEqual([...expected].sort());
       checked++;
-      // Resolve them, and wait until none is active, before the next incident.
-      await new Promise((r) => setTimeout(r, 5));
-      await postAlerts(url, window(Date.now()));
-      for (let attempt = 0; attempt < 50 && (await getAlerts(url)).length; attempt++) await new Promise((r) => setTimeout(r, 100));
-      expect(await getAlerts(url)).toEqual([]);
     }
     expect(checked).toBe(scenarios.length + 1);
+  }, 120_000);
+
+  it("in cluster mode, a cause inhibits its consequences in its own cluster, never the same alerts in another", async () => {
+    const compiled = compiledInhibitions(CLUSTER_MODE.label);
+    expect(compiled.problems).toEqual([]);
+    const clusterAm = await startAlertmanager(alertmanagerYml(compiled));
+    const [other] = CLUSTER_MODE.healthyIn;
+    try {
+      let elsewhere = 0;
+      for (const s of scenarios) {
+        const inIncident = firingAtEnd(clustered(s));
+        // The same consequences firing in another cluster for causes of their own there.
+        const inOther = inIncident.filter((a) => intended(s).get(a.alertname)).map((a) => ({ labels: { ...a.labels, [CLUSTER_MODE.label]: other! } }));
+        const cause = (a: (typeof inIncident)[number]) => intended(s).get(a.alertname);
+        const expected = new Map([
+          ...inIncident.map((a) => [alertKey(a.labels), cause(a) ? alertKey({ alertname: cause(a)!, [CLUSTER_MODE.label]: CLUSTER_MODE.incidentIn }) : null] as const),
+          ...inOther.map((a) => [alertKey(a.labels), null] as const),
+        ]);
+        expect([...(await inhibitionsOf(clusterAm.url, [...inIncident, ...inOther], expected))].sort(), s.id).toEqual([...expected].sort());
+        elsewhere += inOther.length;
+      }
+      expect(elsewhere).toBeGreaterThan(0);
+    } finally {
+      await clusterAm.stop();
+    }
   }, 120_000);
 
   it("without the cluster-down inhibition, the same Alertmanager lets the consequences of a Kafka outage through", async () => {

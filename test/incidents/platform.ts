@@ -5,6 +5,7 @@
 
 import { deployment } from "../../build.config";
 import { metrics as m } from "../../catalogue/metrics";
+import { thresholds } from "../../catalogue/thresholds";
 import { counterOf, gaugeOf, histogramOf, latency, SCRAPE_SECONDS, type At, type Series } from "./series";
 
 export const always =
@@ -136,7 +137,7 @@ export function healthy(minutes: number): Platform {
       cacheHitRatio: always(0.8),
     },
     kafka: {
-      brokers: Array.from({ length: deployment.kafkaBrokers }, () => always<TargetState>("up")),
+      brokers: Array.from({ length: thresholds.kafkaExpectedBrokers.value }, () => always<TargetState>("up")),
       exporter: always("up"),
       messagesPerSecond: always(40),
       ingestionLag: () => always(120),

@@ -8,6 +8,11 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import ts from "typescript";
 import { describe, expect, it } from "vitest";
+import { metrics as m } from "../../catalogue/metrics";
+import { dashboards } from "../../dashboards";
+import { compileDashboard } from "../../src/compile/dashboard";
+import { query } from "../../src/kit/panel";
+import { rate, sum } from "../../src/kit/promql";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const configPath = `${root}build.config.ts`;
@@ -89,5 +94,20 @@ describe(`the typed builder in cluster mode (clusterLabel: "${LABEL}")`, () => {
     const errors = typeErrors(committed);
     expect(clusterLines.length).toBeGreaterThanOrEqual(8);
     expect([...new Set(errors.map((e) => Number(e.split(":")[0])))]).toEqual(clusterLines);
+  });
+});
+
+describe("a legend that names the cluster itself", () => {
+  it("is kept as written; every other legend gets the cluster put in front", () => {
+    const [def] = dashboards;
+    const [panel] = def!.panels;
+    // At run time the label is whatever the build says; the type of `l` is the committed setting's.
+    const named = query(sum(rate(m.kong_http_requests_total), { by: ["service"] }), { legend: (l) => `${(l as Record<string, string>)[LABEL]} · ${l.service}` });
+    const changed = { ...def!, panels: [{ ...panel!, targets: [named, ...panel!.targets] }, ...def!.panels.slice(1)] };
+    const json = compileDashboard(changed, LABEL);
+    const targets = json.panels[0]?.targets;
+    const legends = Array.isArray(targets) ? targets.map((t: { legendFormat?: string }) => t.legendFormat) : [];
+    expect(legends[0]).toBe(`{{${LABEL}}} · {{service}}`);
+    for (const [i, t] of panel!.targets.entries()) if (t.legendFormat) expect(legends[i + 1]).toBe(`{{${LABEL}}} ${t.legendFormat}`);
   });
 });

@@ -26,6 +26,13 @@ function dropped(node: Expr, label: string): string | undefined {
   return undefined;
 }
 
+/** Arguments that `label_replace(arg, "<label>", ...)` gives the label (a value per cluster: `label_replace(vector(5), "cluster", "b", "", "")`). */
+function labelledByReplace(nodes: readonly Expr[], label: string): Set<Expr> {
+  return new Set(
+    nodes.flatMap((n) => (n.kind === "call" && n.fn === "label_replace" && n.args[1]?.kind === "string" && n.args[1].value === label && n.args[0] ? [n.args[0]] : [])),
+  );
+}
+
 export const clusterLabelKept: QueryRule = {
   id: "cluster-label-kept",
   scope: "query",
@@ -46,14 +53,16 @@ export const clusterLabelKept: QueryRule = {
       { expr: "sum by (cluster, service) (rate(kong_http_requests_total[5m]))", clusterLabel: "cluster" },
       { expr: "topk(5, kafka_brokers) / on (cluster, pod) kafka_log_log_size", clusterLabel: "cluster" },
       { expr: "group by (cluster) (up) unless group by (cluster) (kafka_brokers)", clusterLabel: "cluster" },
+      { expr: 'kafka_brokers < on (cluster) (label_replace(vector(5), "cluster", "b", "", "") or on (cluster) 3 + 0 * group by (cluster) (up))', clusterLabel: "cluster" },
       { expr: "sum(rate(kong_http_requests_total[5m]))" },
     ],
   },
   check(ctx, report) {
     const label = ctx.options.clusterLabel;
     if (!label || (!ctx.own && !ctx.options.clusterForeign)) return;
+    const labelled = labelledByReplace(ctx.parsed.nodes, label);
     for (const node of ctx.parsed.nodes) {
-      const why = dropped(node, label);
+      const why = labelled.has(node) ? undefined : dropped(node, label);
       if (why) report(why);
     }
   },

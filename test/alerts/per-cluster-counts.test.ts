@@ -1,0 +1,81 @@
+// Expected broker counts per cluster, as a user sets them in build.config.ts: cluster b runs 5
+// brokers, every other cluster the default 3. Proven with promtool on the compiled rule file:
+// one broker down in b (4 of 5 up, which would pass a global count of 3) fires for b only, a
+// with 3 of 3 stays silent, and c, not listed, is held to the default.
+
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it, vi } from "vitest";
+import { parse, stringify } from "yaml";
+import { promtool } from "../support/prometheus";
+
+vi.mock("../../build.config", async (importOriginal) => {
+  const original = await importOriginal<typeof import("../../build.config")>();
+  return { ...original, deployment: { ...original.deployment, kafkaBrokers: { default: 3, byCluster: { b: 5 } } } };
+});
+
+const { deployment } = await import("../../build.config");
+const { platformInput } = await import("../../scripts/platform");
+const { generateOutputs } = await import("../../src/pipeline/generate");
+
+const ALERT = "KafkaBrokerDown";
+const LABEL = "k8s_cluster";
+const build = (clusterLabel?: string) => generateOutputs({ ...platformInput, config: { ...platformInput.config, clusterLabel } });
+const dir = mkdtempSync(join(tmpdir(), "per-cluster-counts-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+interface Rule {
+  readonly alert?: string;
+  readonly expr: string;
+  readonly labels?: Record<string, string>;
+}
+
+describe("expected Kafka brokers per cluster (deployment.kafkaBrokers = { default: 3, byCluster: { b: 5 } })", () => {
+  const clustered = build(LABEL);
+  const file = clustered.files.find((f) => f.path.startsWith("prometheus/") && f.content.includes(`alert: ${ALERT}`))!;
+  const rule = (parse(file.content) as { groups: { rules: Rule[] }[] }).groups.flatMap((g) => g.rules).find((r) => r.alert === ALERT)!;
+
+  it("builds in cluster mode, comparing each cluster with its own count", () => {
+    expect(rule.expr).toContain(`< on (${LABEL})`);
+  });
+
+  it("promtool: a broker down in b (4 of 5) fires for b only; a (3 of 3) is silent; c, unlisted, gets the default 3", () => {
+    const selector = deployment.scrapeTargets.kafkaBrokers;
+    const up = (cluster: string, brokers: number, down: number) =>
+      Array.from({ length: brokers }, (_, i) => ({
+        series: `up{${LABEL}="${cluster}", job="${String(selector.job)}", pod="carbon-kafka-${i}"}`,
+        values: i < brokers - down ? "1x10" : "0x10",
+      }));
+    const firing = (cluster: string) => {
+      const labels = { __name__: "ALERTS", alertname: ALERT, alertstate: "firing", [LABEL]: cluster, ...rule.labels };
+      return { labels: `{${Object.entries(labels).map(([k, v]) => `${k}="${v}"`).join(", ")}}`, value: 1 };
+    };
+    writeFileSync(join(dir, "rules.yaml"), file.content);
+    writeFileSync(
+      join(dir, "test.yaml"),
+      stringify({
+        rule_files: ["rules.yaml"],
+        evaluation_interval: "1m",
+        tests: [
+          {
+            interval: "1m",
+            input_series: [...up("a", 3, 0), ...up("b", 5, 1), ...up("c", 3, 1)],
+            promql_expr_test: [
+              { expr: `ALERTS{alertname="${ALERT}", alertstate="firing"}`, eval_time: "5m", exp_samples: [firing("b"), firing("c")] },
+              // The same outage in the single-count world: b's 4 brokers pass the default of 3.
+              { expr: `${rule.expr.split(" < ")[0]} < 3`, eval_time: "5m", exp_samples: [{ labels: `{${LABEL}="c"}`, value: 2 }] },
+            ],
+          },
+        ],
+      }),
+    );
+    const run = promtool(["test", "rules", "test.yaml"], { cwd: dir });
+    expect(run.output).toContain("SUCCESS");
+    expect(run.status, run.output).toBe(0);
+  });
+
+  it("without cluster mode the build fails, naming the rule and the setting", () => {
+    expect(() => build()).toThrow(new RegExp(`event-system › ${ALERT}: cannot render rule: values per cluster \\(b\\) need cluster mode: set clusterLabel in build.config.ts`));
+  });
+});
