@@ -10,7 +10,6 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, w
 import { basename, dirname, join, relative, sep } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { CACHE_DIR, outDirOf, startTypeCheck } from "./build-support.mjs";
-import { splitBundle } from "./split-bundle.mjs";
 
 const repoRoot = fileURLToPath(new URL("..", import.meta.url));
 const cacheDir = join(repoRoot, CACHE_DIR);
@@ -38,7 +37,8 @@ function inputHash() {
     const files = input.includes(".") ? [input] : filesUnder(path).map((f) => `${input}/${f}`);
     for (const file of files) hash.update(`${file}\0`).update(readFileSync(join(repoRoot, file))).update("\0");
   }
-  hash.update(process.version);
+  // The bundle holds absolute paths (import.meta.url of our modules): a copy of the repository rebuilds it.
+  hash.update(`${process.version}\0${repoRoot}`);
   return hash.digest("hex");
 }
 
@@ -74,6 +74,7 @@ async function bundleFor(/** @type {string} */ entry, /** @type {string} */ hash
   if (existsSync(file)) return file;
   mkdirSync(cacheDir, { recursive: true });
   const partial = `${file}.${process.pid}.tmp`;
+  const { splitBundle } = await import("./split-bundle.mjs"); // not needed when nothing changed
   await splitBundle({ repoRoot, entry, outfile: partial, cacheDir });
   for (const old of readdirSync(cacheDir)) if (old.startsWith(`${name}-`) && old.endsWith(".mjs")) rmSync(join(cacheDir, old), { force: true });
   renameSync(partial, file);
