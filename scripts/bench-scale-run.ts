@@ -1,35 +1,50 @@
 // The measured parts of `npm run bench:scale`, bundled with N generated dashboards and run each
 // in its own process, as a user runs them: `build` (compile, validate, lint the own output,
-// write) and `lint` (lint what was written). Each prints one JSON line of timings and peak memory.
+// write) and `lint` (lint what was written). Each prints one JSON line of timings, CPU time and
+// peak memory. The lint process loads what `npm run lint` loads: lint code, catalogue and
+// build.config.ts, no definitions; the build loads its modules on demand as scripts/build.ts does.
 
 import { join } from "node:path";
+import { buildConfig } from "../build.config";
+import { allMetrics } from "../catalogue/metrics";
 import type { DashboardDef } from "../src/kit/dashboard";
 import { defaultOptions, defaultTargets, lintFiles, loadConfig } from "../src/lint/index";
-import { generateOutputs } from "../src/pipeline/generate";
-import { writeOutputs } from "../src/pipeline/write";
-import { platformCatalogue, platformInput } from "./platform";
 
 export interface PhaseResult {
   /** Phase name → milliseconds. */
   readonly phases: Readonly<Record<string, number>>;
   readonly counts: Readonly<Record<string, number>>;
   readonly maxRssMiB: number;
+  /** User + system CPU time of the whole process, milliseconds. */
+  readonly cpuMs: number;
 }
 
-const maxRssMiB = () => process.resourceUsage().maxRSS / 1024;
+const usage = () => {
+  const { maxRSS, userCPUTime, systemCPUTime } = process.resourceUsage();
+  return { maxRssMiB: maxRSS / 1024, cpuMs: (userCPUTime + systemCPUTime) / 1000 };
+};
 
-export async function buildPhase(dashboards: readonly DashboardDef[], workDir: string, repoRoot: string): Promise<PhaseResult> {
+export async function buildPhase(definitions: () => Promise<readonly DashboardDef[]>, workDir: string, repoRoot: string): Promise<PhaseResult> {
   let started = performance.now();
+  const [dashboards, { generateOutputs }, { platformInput }] = await Promise.all([definitions(), import("../src/pipeline/generate"), import("./platform")]);
+  const load = performance.now() - started;
+  started = performance.now();
   const { files, counts } = generateOutputs({ ...platformInput, dashboards, ruleGroups: [] });
   const generate = performance.now() - started;
   started = performance.now();
+  const { writeOutputs } = await import("../src/pipeline/write");
   await writeOutputs(files, join(workDir, "out"), repoRoot);
-  return { phases: { "compile+validate+lint own output": generate, write: performance.now() - started }, counts: { files: files.length, panels: counts.panels }, maxRssMiB: maxRssMiB() };
+  return {
+    phases: { "load definitions": load, "compile+validate+lint own output": generate, write: performance.now() - started },
+    counts: { files: files.length, panels: counts.panels },
+    ...usage(),
+  };
 }
 
 export function lintPhase(workDir: string, repoRoot: string): PhaseResult {
   const started = performance.now();
   const config = loadConfig(join(repoRoot, "lint.config.yaml"), true);
-  const lint = lintFiles({ paths: defaultTargets(workDir), discovered: true, root: workDir, config, options: defaultOptions(platformCatalogue) });
-  return { phases: { lint: performance.now() - started }, counts: { linted: lint.files, findings: lint.findings.length + lint.inputErrors.length }, maxRssMiB: maxRssMiB() };
+  const options = defaultOptions(allMetrics, buildConfig.clusterLabel ? { clusterLabel: buildConfig.clusterLabel } : {});
+  const lint = lintFiles({ paths: defaultTargets(workDir), discovered: true, root: workDir, config, options });
+  return { phases: { lint: performance.now() - started }, counts: { linted: lint.files, findings: lint.findings.length + lint.inputErrors.length }, ...usage() };
 }

@@ -24,7 +24,9 @@ import {
 import { formatInputError, formatSummary, EXIT_USAGE } from "../src/lint/report";
 import { parseDuration } from "../src/lint/duration";
 import { recoverOutDir } from "../src/pipeline/write";
-import { platformCatalogue, platformInput } from "./platform";
+// The catalogue and the deployment settings, not scripts/platform.ts: linting needs no definitions.
+import { buildConfig } from "../build.config";
+import { allMetrics } from "../catalogue/metrics";
 
 const USAGE = `usage: npm run lint -- [--format text|json] [--config FILE] [--scrape-interval 30s] [--profile own|foreign|strict] [--metadata FILE]... [--cluster-label NAME [--cluster-foreign]] [--strict] [FILE|DIR ...]
   no paths: lint out/dashboards/*.json, out/prometheus/*.yaml and PrometheusRule YAML under out/k8s/
@@ -109,7 +111,7 @@ async function main(): Promise<number> {
     if (missing.length === paths.length) fail(missing.map((p) => `${p}: no such file or directory`).join("\n"));
   }
 
-  const clusterLabel = values["cluster-label"] ?? platformInput.config.clusterLabel;
+  const clusterLabel = values["cluster-label"] ?? buildConfig.clusterLabel;
   if (values["cluster-foreign"] && !clusterLabel) fail("--cluster-foreign needs a cluster label (--cluster-label NAME or build.config.ts clusterLabel)");
   const cluster = clusterLabel ? { clusterLabel, clusterForeign: values["cluster-foreign"] } : {};
   const result = lintFiles({
@@ -117,7 +119,7 @@ async function main(): Promise<number> {
     discovered: positionals.length === 0,
     root,
     config,
-    options: defaultOptions(platformCatalogue, { scrapeIntervalMs, metadata, ...cluster }),
+    options: defaultOptions(allMetrics, { scrapeIntervalMs, metadata, ...cluster }),
     ...(profile ? { profile } : {}),
   });
   if (values.format === "json") process.stdout.write(`${formatJson(result)}\n`);

@@ -68,10 +68,7 @@ function withBlocks(text: string, blocks: readonly string[]): string | undefined
     const keyIndent = /^ */.exec(text.slice(lineStart, at))![0].length;
     if (/^[?:-]/.test(text.slice(lineStart + keyIndent, at))) return undefined; // not a plain `key: value` line
     const indent = " ".repeat(keyIndent + 2);
-    // The library indents every line but blank ones; a text without blank lines needs no regex.
-    const lines = block.slice(0, -1);
-    const indented = lines.includes("\n\n") ? lines.replace(/\n+/g, `$&${indent}`) : lines.replaceAll("\n", `\n${indent}`);
-    out += `${text.slice(from, at)}: |\n${indent}${indented}\n`;
+    out += `${text.slice(from, at)}: |\n${indent}${block.slice(0, -1).replace(/\n+/g, `$&${indent}`)}\n`;
     from = at + marker.length;
   }
   return out + text.slice(from);
