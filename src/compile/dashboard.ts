@@ -220,6 +220,33 @@ function perCluster(target: Target, clusterLabel: string): Target {
   return { ...target, expr, ...(named ? {} : { legendFormat: `{{${clusterLabel}}} ${target.legendFormat}` }) };
 }
 
+const escapeRegex = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+
+/** The names Grafana shows for a target's series in `cluster`: its legend with the cluster filled in, any other label free. */
+function clusterSeriesName(legendFormat: string, clusterLabel: string, cluster: string): string {
+  const parts = legendFormat.split(/\{\{\s*(\w+)\s*\}\}/);
+  const pattern = parts.map((part, i) => (i % 2 === 0 ? escapeRegex(part) : part === clusterLabel ? escapeRegex(cluster) : ".*")).join("");
+  return `/^${pattern}$/`;
+}
+
+/**
+ * Cluster mode: a threshold with values per cluster (Kafka brokers expected in b) is drawn on
+ * each listed cluster's series with that cluster's value, as the alert compares it; the rest keep
+ * the default. Overrides later in the list win in Grafana, so these follow the per-query ones.
+ * Series are matched by their legend, which cluster mode always gives the cluster.
+ */
+function clusterThresholdOverrides(panel: PanelDef, clusterLabel: string): { matcher: sdk.MatcherConfig; properties: sdk.DynamicConfigValue[] }[] {
+  return panel.targets.flatMap((target) => {
+    const threshold = target.threshold === null ? undefined : (target.threshold ?? panel.threshold);
+    const legend = target.legendFormat;
+    if (!threshold?.byCluster || !legend) return [];
+    return Object.entries(threshold.byCluster).map(([cluster, value]) => ({
+      matcher: { id: "byRegexp", options: clusterSeriesName(legend, clusterLabel, cluster) },
+      properties: [{ id: "thresholds", value: thresholdSteps({ ...threshold, value }).build() }],
+    }));
+  });
+}
+
 /**
  * Builds the dashboard JSON. Does not validate: see src/validate/dashboard.ts. With `clusterLabel`
  * (cluster mode) every query is rendered per cluster and filtered on a `$cluster` variable.
@@ -250,6 +277,10 @@ export function compileDashboard(single: DashboardDef, clusterLabel?: string): D
     Object.assign(panel.gridPos, { x, y });
     // Node graph edge stats are formatted with the field's unit (Grafana's statToString).
     if (panelDef.kind === "nodegraph") panel.fieldConfig = { defaults: { unit: panelDef.unit }, overrides: [] };
+    const perCluster = clusterLabel ? clusterThresholdOverrides(panelDef, clusterLabel) : [];
+    const fieldConfig = panel.fieldConfig;
+    if (perCluster.length && typeof fieldConfig === "object" && fieldConfig !== null && "overrides" in fieldConfig && Array.isArray(fieldConfig.overrides))
+      fieldConfig.overrides.push(...perCluster);
   });
   return json;
 }

@@ -97,10 +97,13 @@ type AllowedValue<V, K extends PropertyKey> = K extends keyof V
     : string
   : string;
 
-/** Matchers for a metric: only its labels, and only declared values where the catalogue closes the set. */
-export type Matchers<L extends string, V extends LabelValues<L>> = {
-  readonly [K in L]?: AllowedValue<V, K> | LabelMatch;
-};
+/**
+ * Matchers for a metric: only its labels, and only declared values where the catalogue closes the
+ * set. A metric without labels takes none (`{}` alone would accept any object).
+ */
+export type Matchers<L extends string, V extends LabelValues<L>> = [L] extends [never]
+  ? Readonly<Record<string, never>>
+  : { readonly [K in L]?: AllowedValue<V, K> | LabelMatch };
 
 // Takes `object` because the typed Matchers<L, V> is not indexable; the values are checked at the call site.
 function renderMatchers(matchers: object, ctx: RenderContext): string {

@@ -8,6 +8,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it, vi } from "vitest";
 import { parse, stringify } from "yaml";
+import { grafanaData } from "../../scripts/grafana-data";
+import { grafanaFrames } from "../support/grafana-frames";
+import { panelData, type PanelJson } from "../support/grafana-panels";
 import { promtool } from "../support/prometheus";
 
 vi.mock("../../build.config", async (importOriginal) => {
@@ -18,8 +21,11 @@ vi.mock("../../build.config", async (importOriginal) => {
 const { deployment } = await import("../../build.config");
 const { platformInput } = await import("../../scripts/platform");
 const { generateOutputs } = await import("../../src/pipeline/generate");
+const { dashboards } = await import("../../dashboards");
+const { thresholds } = await import("../../catalogue/thresholds");
 
 const ALERT = "KafkaBrokerDown";
+const END_S = 1_700_000_000;
 const LABEL = "k8s_cluster";
 const build = (clusterLabel?: string) => generateOutputs({ ...platformInput, config: { ...platformInput.config, clusterLabel } });
 const dir = mkdtempSync(join(tmpdir(), "per-cluster-counts-"));
@@ -29,6 +35,7 @@ interface Rule {
   readonly alert?: string;
   readonly expr: string;
   readonly labels?: Record<string, string>;
+  readonly annotations?: Record<string, string>;
 }
 
 describe("expected Kafka brokers per cluster (deployment.kafkaBrokers = { default: 3, byCluster: { b: 5 } })", () => {
@@ -73,6 +80,28 @@ describe("expected Kafka brokers per cluster (deployment.kafkaBrokers = { defaul
     const run = promtool(["test", "rules", "test.yaml"], { cwd: dir });
     expect(run.output).toContain("SUCCESS");
     expect(run.status, run.output).toBe(0);
+  });
+
+  it("the panel the alert links to colours each cluster by its own count, as Grafana applies the field config", async () => {
+    // The alert's dashboard_url names the panel; the definition says which of its queries draws the count.
+    const [, uid, id] = /\/d\/([^?]+)\?viewPanel=(\d+)/.exec(rule.annotations?.dashboard_url ?? "")!;
+    const json = JSON.parse(clustered.files.find((f) => f.path === `dashboards/${uid}.json`)!.content) as { panels: (PanelJson & { id: number; targets: { refId: string; expr: string; legendFormat?: string }[] })[] };
+    const panel = json.panels.find((p) => p.id === Number(id))!;
+    const index = dashboards.find((d) => d.uid === uid)!.panels.find((p) => p.id === Number(id))!.targets.findIndex((t) => t.threshold === thresholds.kafkaExpectedBrokers);
+    const target = panel.targets[index]!;
+    const colour = async (brokers: Record<string, number>) => {
+      const result = Object.entries(brokers).map(([cluster, n]) => ({ metric: { [LABEL]: cluster }, value: [END_S, String(n)] }));
+      const frames = grafanaFrames([{ query: target, data: { resultType: "vector", result } }]);
+      const data = await panelData(panel, frames);
+      return Object.fromEntries(
+        data.flatMap((frame) => frame.fields.filter((f) => f.type === "number").map((f) => {
+          const cluster = Object.keys(brokers).find((c) => (f.config.displayNameFromDS ?? "").startsWith(`${c} `))!;
+          return [cluster, grafanaData().getActiveThreshold(brokers[cluster]!, f.config.thresholds?.steps).color];
+        })),
+      );
+    };
+    expect(await colour({ a: 3, b: 4, c: 2 })).toEqual({ a: "green", b: "red", c: "red" });
+    expect(await colour({ a: 2, b: 5, c: 3 })).toEqual({ a: "red", b: "green", c: "green" });
   });
 
   it("without cluster mode the build fails, naming the rule and the setting", () => {

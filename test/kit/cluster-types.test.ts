@@ -55,6 +55,9 @@ sum(rate(m.kong_http_requests_total), { by: ["destination_service_name"] });
 query(sum(rate(m.kong_http_requests_total), { by: ["service"] }), { legend: (l) => l.route });
 // @ts-expect-error a matcher on a label the metric lacks
 current(m.kafka_consumergroup_lag, { cluster: "b" });
+// @ts-expect-error kafka_brokers has no labels but the cluster's
+current(m.kafka_brokers, { cluster: "b" });
+current(m.kafka_brokers, { ${LABEL}: "b" }); // cluster
 `;
 
 /** Type errors of the definition file, as "line: message", over build.config.ts as given. */
