@@ -7,6 +7,7 @@ import { thresholds as t } from "../../catalogue/thresholds";
 import { eventSystem } from "../../dashboards/event-system";
 import { alert, breaches, recording, value } from "../../src/kit/alert";
 import { absent, current, sum, type Vector } from "../../src/kit/promql";
+import type { ClusterLabel } from "../../src/model/metric";
 
 const panel = eventSystem.ref.consumerLag;
 const lagByGroup = sum(current(m.kafka_consumergroup_lag), { by: ["consumergroup"] });
@@ -24,8 +25,8 @@ describe("alert kit types", () => {
     });
   });
 
-  it("gives absent() no labels to template", () => {
-    expectTypeOf(absent(m.kafka_brokers)).toEqualTypeOf<Vector<never>>();
+  it("gives absent() no labels to template (but the cluster's, in cluster mode)", () => {
+    expectTypeOf(absent(m.kafka_brokers)).toEqualTypeOf<Vector<ClusterLabel>>();
     // @ts-expect-error absent() keeps no labels.
     alert({ ...base, name: "AbsentHasNoLabels", expr: absent(m.kafka_brokers), description: (l) => `${l.instance} is gone.` });
   });
@@ -37,7 +38,7 @@ describe("alert kit types", () => {
 
   it("gives a recorded series the labels of its expression", () => {
     const recorded = recording("consumergroup:kafka_consumergroup_lag:sum", lagByGroup);
-    expectTypeOf(recorded.series).toEqualTypeOf<Vector<"consumergroup">>();
+    expectTypeOf(recorded.series).toEqualTypeOf<Vector<"consumergroup" | ClusterLabel>>();
     alert({
       ...base,
       name: "RecordedLag",

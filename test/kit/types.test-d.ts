@@ -8,6 +8,7 @@ import { apiGateway } from "../../dashboards/api-gateway";
 import { labelVariable, type PanelRef, type VariableDef } from "../../src/kit/dashboard";
 import { query, timeSeries } from "../../src/kit/panel";
 import { current, histogramQuantile, rate, sum, type Vector } from "../../src/kit/promql";
+import type { ClusterLabel } from "../../src/model/metric";
 
 describe("queries", () => {
   it("refuse a metric that is not in the catalogue", () => {
@@ -23,7 +24,7 @@ describe("queries", () => {
   it("refuse a value outside a label's declared set", () => {
     // @ts-expect-error reporter is source | destination | waypoint
     rate(m.istio_requests_total, { reporter: "dest" });
-    expectTypeOf(rate(m.istio_requests_total, { reporter: "destination" })).toEqualTypeOf<Vector<(typeof m.istio_requests_total.labels)[number]>>();
+    expectTypeOf(rate(m.istio_requests_total, { reporter: "destination" })).toEqualTypeOf<Vector<(typeof m.istio_requests_total.labels)[number] | ClusterLabel>>();
   });
 
   it("refuse rate() of a gauge and a counter read without rate()", () => {
@@ -34,7 +35,7 @@ describe("queries", () => {
   });
 
   it("keep exactly the grouped labels, and refuse grouping by a label the input lacks", () => {
-    expectTypeOf(sum(rate(m.kong_http_requests_total), { by: ["service", "code"] })).toEqualTypeOf<Vector<"service" | "code">>();
+    expectTypeOf(sum(rate(m.kong_http_requests_total), { by: ["service", "code"] })).toEqualTypeOf<Vector<"service" | "code" | ClusterLabel>>();
     // @ts-expect-error kong_http_requests_total has no destination_service_name
     sum(rate(m.kong_http_requests_total), { by: ["destination_service_name"] });
     // @ts-expect-error the histogram has no code label
@@ -46,7 +47,7 @@ describe("queries", () => {
     histogramQuantile(99, m.kong_request_latency_ms, { by: ["service"] });
     // @ts-expect-error a negative φ
     histogramQuantile(-0.5, m.kong_request_latency_ms, { by: ["service"] });
-    expectTypeOf(histogramQuantile(1, m.kong_request_latency_ms, { by: ["service"] })).toEqualTypeOf<Vector<"service">>();
+    expectTypeOf(histogramQuantile(1, m.kong_request_latency_ms, { by: ["service"] })).toEqualTypeOf<Vector<"service" | ClusterLabel>>();
   });
 });
 

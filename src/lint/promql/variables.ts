@@ -32,6 +32,8 @@ const BUILTIN_NUMBERS: Readonly<Record<string, string>> = {
   __to: "1700003600000",
 };
 
+/** Where substitution may have something to do: strings, comments, `$x`, `[[x]]`. */
+const SPECIAL = /["'`#$[]/g;
 const VARIABLE = /\$\{(\w+)(?::[^}]*)?\}|\$(\w+)|\[\[(\w+)(?::[^\]]*)?\]\]/y;
 
 /** A sentinel duration: digits no one types, ending in `ms` so lezer reads a duration. */
@@ -64,6 +66,12 @@ export function substituteVariables(query: string, variables: readonly Dashboard
   let out = "";
   let i = 0;
   while (i < query.length) {
+    // Plain text up to the next quote, comment, `$` or `[` is copied in one piece.
+    SPECIAL.lastIndex = i;
+    const next = SPECIAL.exec(query)?.index ?? query.length;
+    out += query.slice(i, next);
+    i = next;
+    if (i === query.length) break;
     const ch = query[i]!;
     if (ch === '"' || ch === "'" || ch === "`") {
       const end = endOfString(query, i);
@@ -117,8 +125,8 @@ function valueFor(
 
 /** The last non-blank token before the variable, enough to tell a range or offset position. */
 function precedingToken(text: string): string {
-  const m = /(\[|:|offset)\s*$/.exec(text);
-  return m ? m[1]! : "";
+  const end = text.trimEnd(); // the whitespace \s matches
+  return end.endsWith("[") ? "[" : end.endsWith(":") ? ":" : end.endsWith("offset") ? "offset" : "";
 }
 
 /** Index just past the string starting at `start`; the end of input when it is unterminated. */
