@@ -24,12 +24,18 @@ const usage = () => {
   return { maxRssMiB: maxRSS / 1024, cpuMs: (userCPUTime + systemCPUTime) / 1000 };
 };
 
-export async function buildPhase(definitions: () => Promise<readonly DashboardDef[]>, workDir: string, repoRoot: string): Promise<PhaseResult> {
+/** `self`: the bundle running this, which serves the output lint worker as scripts/build.ts does. */
+export async function buildPhase(definitions: () => Promise<readonly DashboardDef[]>, workDir: string, repoRoot: string, self: URL): Promise<PhaseResult> {
   let started = performance.now();
-  const [dashboards, { generateOutputs }, { platformInput }] = await Promise.all([definitions(), import("../src/pipeline/generate"), import("./platform")]);
+  const [dashboards, { generateOutputs }, { platformInput }, { outputLinterFor }] = await Promise.all([
+    definitions(),
+    import("../src/pipeline/generate"),
+    import("./platform"),
+    import("../src/pipeline/lint-output"),
+  ]);
   const load = performance.now() - started;
   started = performance.now();
-  const { files, counts } = generateOutputs({ ...platformInput, dashboards, ruleGroups: [] });
+  const { files, counts } = generateOutputs({ ...platformInput, dashboards, ruleGroups: [] }, outputLinterFor(dashboards.length, self));
   const generate = performance.now() - started;
   started = performance.now();
   const { writeOutputs } = await import("../src/pipeline/write");

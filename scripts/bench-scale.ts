@@ -67,7 +67,12 @@ function writeDefinitions(n: number): string {
   const [work, root] = [JSON.stringify(join(dir, "work")), JSON.stringify(repo)];
   const run = `import { buildPhase, lintPhase } from "../../../scripts/bench-scale-run";`;
   // The definitions load on demand, as scripts/build.ts loads them; the lint process never loads them.
-  writeFileSync(join(dir, "build.ts"), `${run}\nconsole.log(JSON.stringify(await buildPhase(async () => (await import("./index")).dashboards, ${work}, ${root})));\n`);
+  // In the output lint worker (the same bundle, as the build's), it only serves the lint.
+  const serve = `import { parentPort } from "node:worker_threads";\nimport { serveOutputLint } from "../../../src/pipeline/lint-output";`;
+  writeFileSync(
+    join(dir, "build.ts"),
+    `${run}\n${serve}\nif (!serveOutputLint(parentPort)) console.log(JSON.stringify(await buildPhase(async () => (await import("./index")).dashboards, ${work}, ${root}, new URL(import.meta.url))));\n`,
+  );
   writeFileSync(join(dir, "lint.ts"), `${run}\nconsole.log(JSON.stringify(lintPhase(${work}, ${root})));\n`);
   writeFileSync(join(dir, "tsconfig.json"), JSON.stringify({ extends: "../../../tsconfig.json", include: ["*.ts"] }));
   return dir;

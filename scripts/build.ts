@@ -6,9 +6,11 @@
 
 import { relative, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { parentPort } from "node:worker_threads";
 import { BuildError } from "../src/model/output";
 import { OutDirError } from "../src/pipeline/out-dir";
 import type { BuildResult } from "../src/pipeline/generate";
+import { outputLinterFor, serveOutputLint } from "../src/pipeline/lint-output";
 import { writeOutputs } from "../src/pipeline/write";
 import { outDirOf, startTypeCheck, USAGE } from "./build-support.mjs";
 
@@ -17,7 +19,12 @@ export interface BuildContext {
   readonly repoRoot: string;
   /** The type check, already started by the launcher. */
   readonly typeCheck: Promise<{ ok: boolean; output: string }>;
+  /** The launcher's bundle of this module: a large build lints its output in a worker running it. */
+  readonly self?: URL;
 }
+
+// In the output lint worker this module only serves it.
+const servingOutputLint = serveOutputLint(parentPort);
 
 /** Exit code 0 built, 1 refused (type error, bad definition, unsafe --out), 2 bad usage. */
 export async function main(argv: readonly string[], context: BuildContext): Promise<{ code: number; result?: BuildResult; outDir?: string }> {
@@ -38,7 +45,7 @@ export async function main(argv: readonly string[], context: BuildContext): Prom
       // Imported here, not above: evaluating a definition with a type error may throw, and
       // then the type checker's report is the one to show.
       const [{ generateOutputs }, { platformInput }] = await Promise.all([import("../src/pipeline/generate"), import("./platform")]);
-      generated = generateOutputs(platformInput);
+      generated = generateOutputs(platformInput, outputLinterFor(platformInput.dashboards.length, context.self));
     } catch (error) {
       generationError = error;
     }
@@ -64,7 +71,7 @@ export async function main(argv: readonly string[], context: BuildContext): Prom
 }
 
 // Run directly (tsx scripts/build.ts): type-check here, then build.
-if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
+if (!servingOutputLint && process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
   const repoRoot = fileURLToPath(new URL("..", import.meta.url));
   process.exitCode = (await main(process.argv.slice(2), { repoRoot, typeCheck: startTypeCheck(repoRoot) })).code;
 }

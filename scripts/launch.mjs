@@ -96,13 +96,15 @@ async function build(/** @type {string[]} */ argv) {
   const typeCheck = startTypeCheck(repoRoot);
   /** @type {typeof import("./build.ts")} */
   let entry;
+  let self;
   try {
-    entry = await import(pathToFileURL(await bundleFor("scripts/build.ts", hash)).href);
+    self = pathToFileURL(await bundleFor("scripts/build.ts", hash));
+    entry = await import(self.href);
   } catch (error) {
     await typeCheck; // never leave the compiler running behind an error
     throw error;
   }
-  const { code } = await entry.main(argv, { repoRoot, typeCheck });
+  const { code } = await entry.main(argv, { repoRoot, typeCheck, self });
   if (code === 0 && outDir) {
     mkdirSync(cacheDir, { recursive: true });
     const partial = `${stateFile}.${process.pid}.tmp`;

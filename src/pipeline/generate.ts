@@ -20,10 +20,9 @@ import { grafanaVersionProblems } from "../validate/grafana-version";
 import { validateOperatorObject } from "../validate/operator";
 import { validateAlertmanagerConfig, validatePrometheusRule } from "../validate/prometheus-rule";
 import type { BuildConfig, OutputSelection } from "../model/config";
-import { isError } from "../model/finding";
 import type { AnyMetric } from "../model/metric";
-import { applyExclusions, defaultOptions, lintDashboard, lintRuleGroups, readRuleGroups, type LintConfig } from "../lint/index";
-import { recordedNames } from "../lint/rules-file";
+import type { LintConfig } from "../lint/index";
+import { inlineOutputLinter, type OutputLinter } from "./lint-output";
 import { BuildError, type OutputFile } from "../model/output";
 import type { Finding } from "../model/finding";
 
@@ -95,7 +94,8 @@ function alertLinkProblems(ruleGroups: readonly RuleGroupDef[], dashboards: read
   );
 }
 
-export function generateOutputs(platform: BuildInput): BuildResult {
+/** `linter`: where the output is linted (lint-output.ts); in this thread unless given. */
+export function generateOutputs(platform: BuildInput, linter: OutputLinter = inlineOutputLinter()): BuildResult {
   const { config } = platform;
   const problems: Finding[] = checkDeployment(platform.catalogue, config.deployedSources, platform.ruleGroups).map((message) => ({
     location: ["build.config.ts"],
@@ -107,12 +107,21 @@ export function generateOutputs(platform: BuildInput): BuildResult {
     ruleGroups: rulesForDeployment(platform.ruleGroups, config.deployedSources),
   };
   const files: OutputFile[] = [];
+  // Rules first: the dashboards' lint knows their recorded names and runs as each is compiled.
+  const rules = compilePrometheusRules(input.ruleGroups, {
+    namespace: config.namespace,
+    labels: config.ruleLabels,
+    grafanaUrl: config.grafanaUrl,
+    clusterLabel: config.clusterLabel,
+  });
+  linter.start({ catalogue: platform.catalogue, lint: platform.lint, ...(config.clusterLabel ? { clusterLabel: config.clusterLabel } : {}) }, rules.files);
 
   const compiled: { def: DashboardDef; json: DashboardJson; text: string }[] = [];
   for (const def of input.dashboards) {
     const json = compileDashboard(def, config.clusterLabel);
     const text = dashboardJsonText(json);
     compiled.push({ def, json, text });
+    linter.add(json, text);
     problems.push(...validateDashboard(json));
     files.push({ path: `dashboards/${def.uid}.json`, content: text });
     const configMap = compileConfigMap(def, text, config);
@@ -126,12 +135,6 @@ export function generateOutputs(platform: BuildInput): BuildResult {
     ...alertLinkProblems(input.ruleGroups, dashboardJsons),
   );
 
-  const rules = compilePrometheusRules(input.ruleGroups, {
-    namespace: config.namespace,
-    labels: config.ruleLabels,
-    grafanaUrl: config.grafanaUrl,
-    clusterLabel: config.clusterLabel,
-  });
   problems.push(...rules.problems, ...rules.resources.flatMap(validatePrometheusRule));
   files.push(...rules.files);
 
@@ -168,7 +171,7 @@ export function generateOutputs(platform: BuildInput): BuildResult {
     files.push(...operator.files);
   }
 
-  problems.push(...lintOutput(dashboardJsons, rules.files, input));
+  problems.push(...linter.finish());
   if (problems.length) throw new BuildError(problems);
 
   const written = files.filter((file) => selected(file.path, config.outputs));
@@ -184,22 +187,4 @@ export function generateOutputs(platform: BuildInput): BuildResult {
       recordings: input.ruleGroups.reduce((n, g) => n + (g.recordings?.length ?? 0), 0),
     },
   };
-}
-
-/**
- * The build's own output through the linter's registry, with the own profile and the repository's
- * exclusions: every house rule applies, and an error fails the build as any other problem does.
- */
-function lintOutput(dashboards: readonly DashboardJson[], ruleFiles: readonly OutputFile[], input: BuildInput): Finding[] {
-  const sources = ruleFiles.filter((f) => f.path.startsWith("prometheus/")).map((f) => ({ path: `out/${f.path}`, groups: readRuleGroups(f.content, true) }));
-  const options = defaultOptions(input.catalogue, {
-    scrapeIntervalMs: input.lint.scrapeIntervalMs,
-    recordedNames: new Set(sources.flatMap((s) => recordedNames(s.groups))),
-    ...(input.config.clusterLabel ? { clusterLabel: input.config.clusterLabel } : {}),
-  });
-  const findings = [
-    ...dashboards.flatMap((d) => lintDashboard(d, { file: `out/dashboards/${d.uid}.json`, profile: "own" }, options)),
-    ...sources.flatMap((s) => lintRuleGroups(s.groups, s.path, "own", options)),
-  ];
-  return applyExclusions(findings, input.lint.exclusions).filter(isError);
 }
