@@ -87,7 +87,16 @@ function ancestors(node: Expr): Expr[] {
   return out;
 }
 
-/** Selectors of a query, except those inside absent()/absent_over_time() (empty is their healthy answer). */
+/** Inside the right side of `unless`: its emptiness lets the left side through, it never empties the result. */
+function underUnless(node: Expr): boolean {
+  for (let child: Expr = node, p: Expr | undefined = node.parent; p; child = p, p = p.parent) if (p.kind === "binary" && p.op === "unless" && p.rhs === child) return true;
+  return false;
+}
+
+/**
+ * Selectors of a query, except those inside absent()/absent_over_time() or right of `unless`
+ * (empty is their healthy answer: the per-cluster absence guards are `up unless metric`).
+ */
 export function selectorsOf(query: string): { uses: SelectorUse[]; filters: boolean } {
   const parsed = parsePromQL(query, { selectorLabels: () => null, durations: new Map() });
   const uses: SelectorUse[] = [];
@@ -96,7 +105,7 @@ export function selectorsOf(query: string): { uses: SelectorUse[]; filters: bool
     if (node.kind === "binary" && ((COMPARISONS.has(node.op) && !node.bool) || node.op === "and" || node.op === "unless")) filters = true;
     if (node.kind !== "selector") continue;
     const up = ancestors(node);
-    if (up.some((a) => a.kind === "call" && (a.fn === "absent" || a.fn === "absent_over_time"))) continue;
+    if (up.some((a) => a.kind === "call" && (a.fn === "absent" || a.fn === "absent_over_time")) || underUnless(node)) continue;
     const matrix = node.parent?.kind === "matrix" ? node.parent : undefined;
     const fn = matrix?.parent?.kind === "call" ? matrix.parent.fn : undefined;
     uses.push({
@@ -248,16 +257,26 @@ export async function explainEmpty(probe: Probe, query: string): Promise<Explana
   return { reason: "no-data", detail: "every input has data, yet the expression returns nothing", hint: "run its parts in Prometheus's UI (vector matching with on()/ignoring is the usual suspect)" };
 }
 
+/** What a rule without its inputs does not do. */
+export const consequence = (kind: "alert" | "record"): string => (kind === "alert" ? "the alert can never fire" : "the rule records nothing");
+
 /**
  * Why a rule can never fire: a selector outside absent() whose metric is absent, whose filter
  * label never exists, or whose label only takes values outside the catalogue's closed set.
  * A filter value that merely matches nothing now (no 401s) is not a reason.
+ * With `within` (cluster mode: the cluster label = one cluster), every selector is read in that
+ * cluster only, and that filter matching nothing is a reason: the cluster lacks the input.
  */
-export async function ruleInputProblem(probe: Probe, query: string, kind: "alert" | "record"): Promise<Explanation | undefined> {
-  const consequence = kind === "alert" ? "the alert can never fire" : "the rule records nothing";
+export async function ruleInputProblem(probe: Probe, query: string, kind: "alert" | "record", within?: { label: string; value: string }): Promise<Explanation | undefined> {
   for (const use of selectorsOf(query).uses) {
-    const problem = await probe.selectorProblem(use.node);
-    if (problem && problem.reason !== "value-no-match") return { ...problem, hint: `${consequence}: ${problem.hint}` };
+    const scoped = within ? { ...use.node, matchers: [{ label: within.label, op: "=" as const, value: within.value, from: use.node.from }, ...use.node.matchers] } : use.node;
+    const problem = await probe.selectorProblem(scoped);
+    if (problem && (problem.reason !== "value-no-match" || (within && lacksCluster(problem, within.label)))) return { ...problem, hint: `${consequence(kind)}: ${problem.hint}` };
   }
   return undefined;
+}
+
+/** The explanation says the cluster's own filter matches nothing: that cluster lacks an input the others have. */
+export function lacksCluster(why: Explanation, label: string): boolean {
+  return why.reason === "value-no-match" && why.detail.startsWith(`${label}=`);
 }

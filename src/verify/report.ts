@@ -31,21 +31,30 @@ function table(rows: readonly (readonly string[])[], rightAligned: ReadonlySet<n
 }
 
 function explained(r: Result): string[] {
-  const perCluster = (r.clusters ?? []).some((c) => c.status !== "ok")
-    ? (r.clusters ?? []).map((c) => `      cluster ${c.cluster}: ${c.status === "ok" ? `ok, ${c.series} series` : `empty${c.reason ? ` (${c.reason})` : ""}${c.detail ? `: ${c.detail}` : ""}`}`)
+  // Rules: always, for their state in each cluster; panels: when some cluster differs.
+  const perCluster = r.kind === "rule" || (r.clusters ?? []).some((c) => c.status !== "ok")
+    ? (r.clusters ?? []).map(
+        (c) => `      cluster ${c.cluster}: ${c.alertState ? `${c.alertState}, ` : ""}${c.status === "ok" ? `ok, ${c.series} series` : `empty${c.reason ? ` (${c.reason})` : ""}${c.detail ? `: ${c.detail}` : ""}`}`,
+      )
     : [];
   if (r.status === "ok" && !r.reason) return perCluster;
   return [r.detail && `      found: ${r.detail}`, r.hint && `      do:    ${r.hint}`, ...perCluster].filter((l): l is string => Boolean(l));
 }
 
-/** Per cluster: how many panel targets show data in its `$cluster` view, and which do not. */
+/** Per cluster: how many panel targets show data in its `$cluster` view, and which do not; its active alerts, its rules without inputs. */
 function clusterSummary(report: VerifyReport): string[] {
   if (!report.clusters) return [];
   const panels = report.results.filter((r) => r.kind === "panel");
+  const rules = report.results.filter((r) => r.kind === "rule");
   const lines = report.clusters.values.map((cluster) => {
-    const empty = panels.filter((r) => r.clusters?.find((c) => c.cluster === cluster)?.status !== "ok");
+    const inCluster = (r: Result) => r.clusters?.find((c) => c.cluster === cluster);
+    const empty = panels.filter((r) => inCluster(r)?.status !== "ok");
     const names = empty.map((r) => `${r.dashboard} › ${r.panel}${r.allowed ? " (allowed)" : ""}`);
-    return `  ${cluster}: ${panels.length - empty.length} of ${panels.length} panel targets with data${names.length ? `; empty: ${names.join(", ")}` : ""}`;
+    const active = rules.filter((r) => inCluster(r)?.alertState === "firing" || inCluster(r)?.alertState === "pending").map((r) => `${r.rule} ${inCluster(r)!.alertState}`);
+    const lacking = rules.filter((r) => inCluster(r)?.status === "empty").map((r) => `${r.group} › ${r.rule}${r.allowed ? " (allowed)" : ""}`);
+    return `  ${cluster}: ${panels.length - empty.length} of ${panels.length} panel targets with data${names.length ? `; empty: ${names.join(", ")}` : ""}${
+      rules.length ? `; alerts now: ${active.join(", ") || "none"}${lacking.length ? `; rules without inputs: ${lacking.join(", ")}` : ""}` : ""
+    }`;
   });
   return ["", `per cluster (${report.clusters.label}, ${report.clusters.values.length} found in the store):${lines.length ? "" : " none"}`, ...lines];
 }
@@ -72,7 +81,11 @@ export function formatText(report: VerifyReport, titles: ReadonlyMap<string, str
     out.push(lines[0]!);
     rules.forEach((r, i) => out.push(lines[i + 1]!, ...explained(r)));
     const active = rules.filter((r) => r.alertState === "firing" || r.alertState === "pending");
-    out.push("", active.length ? `alerts now: ${active.map((r) => `${r.rule} ${r.alertState}`).join(", ")}` : "alerts now: none firing or pending");
+    const where = (r: Result) => {
+      const inClusters = (r.clusters ?? []).filter((c) => c.alertState === "firing" || c.alertState === "pending").map((c) => c.cluster);
+      return inClusters.length ? ` (${inClusters.join(", ")})` : "";
+    };
+    out.push("", active.length ? `alerts now: ${active.map((r) => `${r.rule} ${r.alertState}${where(r)}`).join(", ")}` : "alerts now: none firing or pending");
   }
   const d = report.drift;
   out.push("", `catalogue drift (${d.present} of ${d.total} catalogue metrics present):${d.findings.length ? "" : " none"}`);

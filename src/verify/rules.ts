@@ -13,6 +13,8 @@ export interface LoadedRule {
   readonly health: string;
   readonly lastError?: string;
   readonly state?: string;
+  /** Alerting rules: each active alert's labels and state (pending or firing). */
+  readonly alerts: readonly { readonly labels: Readonly<Record<string, string>>; readonly state: string }[];
 }
 
 export interface LoadedGroup {
@@ -23,6 +25,13 @@ export interface LoadedGroup {
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 const str = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
+const stringsOf = (v: unknown): Record<string, string> =>
+  Object.fromEntries(Object.entries(isObject(v) ? v : {}).flatMap(([k, x]) => (typeof x === "string" ? [[k, x] as const] : [])));
+
+/** A rule's states in one answer: firing wins over pending (several label sets), pending over nothing. */
+function strongest(states: readonly (string | undefined)[]): string | undefined {
+  return states.includes("firing") ? "firing" : states.includes("pending") ? "pending" : states.find((s) => s !== undefined);
+}
 
 export async function loadedGroups(client: PrometheusClient): Promise<LoadedGroup[]> {
   const data = await client.api("/api/v1/rules", new URLSearchParams());
@@ -36,20 +45,34 @@ export async function loadedGroups(client: PrometheusClient): Promise<LoadedGrou
       health: str(r.health) ?? "unknown",
       ...(str(r.lastError) ? { lastError: str(r.lastError) } : {}),
       ...(str(r.state) ? { state: str(r.state) } : {}),
+      alerts: (Array.isArray(r.alerts) ? r.alerts : []).filter(isObject).map((a) => ({ labels: stringsOf(a.labels), state: str(a.state) ?? "firing" })),
     })),
   }));
 }
 
-/** alertname → "firing" | "pending", from the ALERTS series. */
-export async function alertStatesFromSeries(client: PrometheusClient, now: number): Promise<Map<string, string>> {
-  const r = await client.query("max by (alertname, alertstate) (ALERTS)", now);
-  const states = new Map<string, string>();
+export interface AlertStates {
+  /** alertname → "firing" | "pending". */
+  readonly all: ReadonlyMap<string, string>;
+  /** alertname → value of the cluster label → "firing" | "pending" (cluster mode only). */
+  readonly byCluster: ReadonlyMap<string, ReadonlyMap<string, string>>;
+}
+
+/** Active alerts from the ALERTS series, also per value of `clusterLabel` when given. */
+export async function alertStatesFromSeries(client: PrometheusClient, now: number, clusterLabel?: string): Promise<AlertStates> {
+  const r = await client.query(`max by (alertname, alertstate${clusterLabel ? `, ${clusterLabel}` : ""}) (ALERTS)`, now);
+  const all = new Map<string, string>();
+  const byCluster = new Map<string, Map<string, string>>();
   for (const s of r.series) {
     const name = s.metric.alertname;
-    // firing wins over pending when both exist for different label sets.
-    if (name && (states.get(name) !== "firing")) states.set(name, s.metric.alertstate ?? "firing");
+    if (!name) continue;
+    const state = s.metric.alertstate ?? "firing";
+    all.set(name, strongest([all.get(name), state])!);
+    const cluster = clusterLabel ? s.metric[clusterLabel] : undefined;
+    if (cluster === undefined) continue;
+    const states = byCluster.get(name) ?? new Map<string, string>();
+    byCluster.set(name, states.set(cluster, strongest([states.get(cluster), state])!));
   }
-  return states;
+  return { all, byCluster };
 }
 
 const squash = (expr: string): string => expr.replace(/#[^\n]*/g, "").replace(/\s+/g, "");
@@ -111,7 +134,22 @@ export async function loadedProblem(rule: RuleDef, loaded: readonly LoadedGroup[
   return undefined;
 }
 
+const loadedRule = (rule: RuleDef, loaded: readonly LoadedGroup[]): LoadedRule | undefined =>
+  loaded.filter((g) => g.name === rule.group).flatMap((g) => g.rules).find((r) => r.name === rule.name);
+
 /** The loaded rule's alert state, when the rule is loaded and is an alert. */
 export function loadedState(rule: RuleDef, loaded: readonly LoadedGroup[]): string | undefined {
-  return loaded.filter((g) => g.name === rule.group).flatMap((g) => g.rules).find((r) => r.name === rule.name)?.state;
+  return loadedRule(rule, loaded)?.state;
+}
+
+/** The loaded alert's active states per value of `clusterLabel` (from its alerts' labels); undefined when not loaded. */
+export function loadedClusterStates(rule: RuleDef, loaded: readonly LoadedGroup[], clusterLabel: string): Map<string, string> | undefined {
+  const found = loadedRule(rule, loaded);
+  if (!found) return undefined;
+  const states = new Map<string, string>();
+  for (const a of found.alerts) {
+    const cluster = a.labels[clusterLabel];
+    if (cluster !== undefined) states.set(cluster, strongest([states.get(cluster), a.state])!);
+  }
+  return states;
 }

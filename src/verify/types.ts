@@ -8,6 +8,8 @@ export type { AllowEmpty, Reason, VerifyConfig } from "../model/verify";
 
 export type Status = "ok" | "empty" | "error";
 
+export type AlertState = "firing" | "pending" | "inactive";
+
 export interface Result {
   readonly kind: "panel" | "rule";
   /** Dashboard uid (panels); null for rules. */
@@ -29,22 +31,29 @@ export interface Result {
   readonly hint: string | null;
   /** Empty, but listed in --allow-empty / verify.allowEmpty: does not fail the run. */
   readonly allowed: boolean;
-  /** Alerts only: firing or pending now, else inactive; null when unknown or a recording rule. */
-  readonly alertState: "firing" | "pending" | "inactive" | null;
+  /** Alerts only: firing or pending now (in any cluster), else inactive; null when unknown or a recording rule. */
+  readonly alertState: AlertState | null;
   /** The query as sent, variables substituted. */
   readonly query: string;
   /**
-   * Cluster mode, panels only: the same target per cluster found in the store (the series of
+   * Cluster mode: the same panel target or rule per cluster found in the store (the series of
    * the query above split by the cluster label); null otherwise.
    */
   readonly clusters: readonly ClusterResult[] | null;
 }
 
-/** One panel target in one cluster: does that cluster's view of the panel show data, and if not, why. */
+/**
+ * One panel target or rule in one cluster. Panels: does that cluster's view show data, and if
+ * not, why. Rules: "empty" when an input of the expression has no series in that cluster (the
+ * rule can never fire or record there), and the alert's state there.
+ */
 export interface ClusterResult {
   readonly cluster: string;
   readonly status: "ok" | "empty";
+  /** The series of this cluster: for an alert, those meeting its condition now (before `for`). */
   readonly series: number;
+  /** Alerts only: firing or pending in this cluster now, else inactive; null when unknown, for a recording rule or a panel. */
+  readonly alertState: AlertState | null;
   readonly reason: Reason | null;
   readonly detail: string | null;
   readonly hint: string | null;

@@ -4,11 +4,11 @@
 
 import pLimit from "p-limit";
 import { ConnectionError, QueryError, type PrometheusClient, type QueryResult } from "./client";
-import { explainEmpty, indexCatalogue, metricHint, Probe, ruleInputProblem, selectorsOf, type Explanation } from "./diagnose";
+import { consequence, explainEmpty, indexCatalogue, lacksCluster, metricHint, Probe, ruleInputProblem, selectorsOf, type Explanation } from "./diagnose";
 import { catalogueDrift, type DriftReport } from "./drift";
 import type { DashboardInput } from "./inputs";
-import { alertStatesFromSeries, ExpressionComparer, loadedGroups, loadedProblem, loadedState, type LoadedGroup } from "./rules";
-import type { AllowEmpty, Catalogue, ClusterResult, PanelTarget, Result, RuleDef, RuleGroupDef } from "./types";
+import { alertStatesFromSeries, ExpressionComparer, loadedClusterStates, loadedGroups, loadedProblem, loadedState, type AlertStates, type LoadedGroup } from "./rules";
+import type { AlertState, AllowEmpty, Catalogue, ClusterResult, PanelTarget, Result, RuleDef, RuleGroupDef } from "./types";
 import { builtins, intervalSeconds, interpolate, UnresolvedVariable } from "./variables";
 
 export interface VerifyOptions {
@@ -30,7 +30,7 @@ export interface VerifyOptions {
   readonly onProgress?: (done: number, total: number) => void;
   /**
    * Cluster mode (build.config.ts clusterLabel): the label, and the dashboard variable that filters
-   * on it. Each panel is then also judged per cluster found in the store (`up`'s label values).
+   * on it. Each panel and rule is then also judged per cluster found in the store (`up`'s label values).
    */
   readonly cluster?: ClusterSetting;
 }
@@ -111,17 +111,17 @@ export async function verify(options: VerifyOptions): Promise<VerifyReport> {
       loadedNote = `/api/v1/rules unavailable: ${queryFailure(e)}`;
     }
   } else loadedNote = "skipped (--skip-loaded-rules)";
+  const cluster = options.cluster;
   // Rules evaluated elsewhere (a separate ruler): their states are still in ALERTS.
-  let seriesStates: Map<string, string> | undefined;
+  let seriesStates: AlertStates | undefined;
   if (!loaded?.length) {
     try {
-      seriesStates = await alertStatesFromSeries(client, now);
+      seriesStates = await alertStatesFromSeries(client, now, cluster?.label);
     } catch (e) {
       queryFailure(e);
     }
   }
 
-  const cluster = options.cluster;
   let clusters: string[] = [];
   try {
     if (cluster) clusters = await clustersIn(client, cluster, vars, now);
@@ -161,41 +161,59 @@ export async function verify(options: VerifyOptions): Promise<VerifyReport> {
       return { ...base, status: "ok", series: shown.series.length, query, clusters: perCluster, ...legendProblem(missing, query, catalogueIndex) };
     }
     const why = await probing(() => explainEmpty(probe, query));
-    const perCluster = cluster ? clusters.map((c): ClusterResult => ({ cluster: c, status: "empty", series: 0, ...why })) : null;
+    const perCluster = cluster ? clusters.map((c): ClusterResult => ({ cluster: c, status: "empty", series: 0, alertState: null, ...why })) : null;
     return { ...base, status: "empty", series: 0, query, clusters: perCluster, ...why };
   };
 
   /** The target as the `$cluster = c` view shows it: its series of c, or why there are none. */
   const clusterResult = async (t: PanelTarget, d: DashboardInput, shown: QueryResult, setting: ClusterSetting, c: string): Promise<ClusterResult> => {
     const series = shown.series.filter((s) => s.metric[setting.label] === c).length;
-    if (series > 0) return { cluster: c, status: "ok", series, reason: null, detail: null, hint: null };
+    if (series > 0) return { cluster: c, status: "ok", series, alertState: null, reason: null, detail: null, hint: null };
     const query = interpolate(t.expr, d.variables, new Map([...vars, [setting.variable, [c]]]), fixed);
     const why = await probing(() => explainEmpty(probe, query));
-    // The cluster's own filter matching nothing: that cluster lacks an input the others have.
-    const lacking = why.reason === "value-no-match" && why.detail.startsWith(`${setting.label}=`);
-    const hint = lacking ? `cluster ${c} has none of it: is its exporter deployed and scraped there? If it need not be, allow the panel empty (verify.allowEmpty)` : why.hint;
-    return { cluster: c, status: "empty", series: 0, ...why, hint };
+    const hint = lacksCluster(why, setting.label) ? `${clusterLacks(c)}, allow the panel empty (verify.allowEmpty)` : why.hint;
+    return { cluster: c, status: "empty", series: 0, alertState: null, ...why, hint };
+  };
+
+  /** The rule in each cluster: its series there, its alert state there, and whether its inputs exist there. */
+  const ruleClusters = async (rule: RuleDef, instant: QueryResult, setting: ClusterSetting): Promise<ClusterResult[]> => {
+    const states = rule.kind !== "alert" ? undefined : loaded ? loadedClusterStates(rule, loaded, setting.label) : seriesStates?.byCluster.get(rule.name) ?? (seriesStates && new Map());
+    return Promise.all(
+      clusters.map(async (c): Promise<ClusterResult> => {
+        const series = instant.series.filter((s) => s.metric[setting.label] === c).length;
+        const alertState = states ? asAlertState(states.get(c) ?? "inactive") : null;
+        const why = await probing(() => ruleInputProblem(probe, rule.expr, rule.kind, { label: setting.label, value: c }));
+        if (!why) return { cluster: c, status: "ok", series, alertState, reason: null, detail: null, hint: null };
+        const hint = lacksCluster(why, setting.label) ? `${consequence(rule.kind)} there: ${clusterLacks(c)}, allow the rule empty (verify.allowEmpty)` : why.hint;
+        return { cluster: c, status: "empty", series, alertState, ...why, hint };
+      }),
+    );
   };
 
   const ruleResult = async (rule: RuleDef): Promise<Result> => {
     const base = { ...blank, kind: "rule" as const, rule: rule.name, group: rule.group, query: rule.expr };
     const fromLoaded = loaded ? loadedState(rule, loaded) : undefined;
-    const state = rule.kind !== "alert" ? undefined : (fromLoaded ?? (seriesStates ? (seriesStates.get(rule.name) ?? "inactive") : undefined));
-    const alertState = state === "firing" || state === "pending" || state === "inactive" ? state : null;
+    const state = rule.kind !== "alert" ? undefined : (fromLoaded ?? (seriesStates ? (seriesStates.all.get(rule.name) ?? "inactive") : undefined));
+    const alertState = asAlertState(state);
     // How it is loaded first: a rule failing on the server explains a failing query best.
     const asLoaded = loaded ? await loadedProblem(rule, loaded, compare) : undefined;
-    let series: number;
+    let instant: QueryResult;
     try {
-      series = (await runBoth(client, rule.expr, now, rangeS, stepS))[0].series.length;
+      instant = (await runBoth(client, rule.expr, now, rangeS, stepS))[0];
     } catch (e) {
       const detail = queryFailure(e);
       if (asLoaded) return { ...base, alertState, status: "error", series: 0, ...asLoaded };
       return { ...base, alertState, status: "error", series: 0, reason: "query-error", detail, hint: "fix the rule (npm run lint shows where)" };
     }
-    if (asLoaded) return { ...base, alertState, status: "error", series, ...asLoaded };
+    const series = instant.series.length;
+    const perCluster = cluster ? await ruleClusters(rule, instant, cluster) : null;
+    const judged = { ...base, alertState, series, clusters: perCluster };
+    if (asLoaded) return { ...judged, status: "error", ...asLoaded };
     const input = await probing(() => ruleInputProblem(probe, rule.expr, rule.kind));
-    if (input) return { ...base, alertState, status: "empty", series, ...input };
-    return { ...base, alertState, status: "ok", series };
+    if (input) return { ...judged, status: "empty", ...input };
+    const partly = perCluster && emptyInSome(perCluster, "its inputs are missing", "present");
+    if (partly) return { ...judged, status: "empty", ...partly };
+    return { ...judged, status: "ok" };
   };
 
   const results = await Promise.all([
@@ -224,15 +242,20 @@ export async function verify(options: VerifyOptions): Promise<VerifyReport> {
   };
 }
 
-/** A panel with data in some clusters and none in others: empty, for the first empty cluster's reason. */
-function emptyInSome(all: readonly ClusterResult[]): Explanation | undefined {
+const asAlertState = (state: string | undefined): AlertState | null => (state === "firing" || state === "pending" || state === "inactive" ? state : null);
+
+/** The hint for a cluster lacking an input the others have. */
+const clusterLacks = (c: string): string => `cluster ${c} has none of it: is its exporter deployed and scraped there? If it need not be`;
+
+/** A panel (rule) with data (inputs) in some clusters and none in others: empty, for the first empty cluster's reason. */
+function emptyInSome(all: readonly ClusterResult[], missing = "no data", present = "data"): Explanation | undefined {
   const empty = all.filter((c) => c.status === "empty");
   const first = empty[0];
   if (!first) return undefined;
   const withData = all.filter((c) => c.status === "ok").map((c) => c.cluster);
   return {
     reason: first.reason ?? "no-data",
-    detail: `no data in cluster ${empty.map((c) => c.cluster).join(", ")} (data in ${withData.join(", ")})${first.detail ? `: ${first.detail}` : ""}`,
+    detail: `${missing} in cluster ${empty.map((c) => c.cluster).join(", ")}${withData.length ? ` (${present} in ${withData.join(", ")})` : ""}${first.detail ? `: ${first.detail}` : ""}`,
     hint: first.hint ?? "",
   };
 }

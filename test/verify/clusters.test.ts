@@ -2,6 +2,9 @@
 // without kafka_exporter. The dashboards are the cluster-mode build (label k8s_cluster); verify
 // judges each panel per cluster found in the store. Expectations come from the catalogue (which
 // metrics kafka_exporter emits) and a reading of each query's metric names, not from verify.
+// Prometheus also evaluates two alerts every second: one that needs kafka_exporter (fires in a,
+// can never fire in b) and the platform's KafkaExporterAbsent (fires in b only); verify reports
+// each rule per cluster, from /api/v1/rules and, as for a separate ruler, from ALERTS.
 
 import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -12,12 +15,12 @@ import { allMetrics, metrics } from "../../catalogue/metrics";
 import { CLUSTER_VARIABLE } from "../../src/kit/promql";
 import { seriesNames } from "../../src/model/metric";
 import { PrometheusClient } from "../../src/verify/client";
-import { readDashboard } from "../../src/verify/inputs";
-import { formatText } from "../../src/verify/report";
+import { readDashboard, readRuleFile } from "../../src/verify/inputs";
+import { formatJson, formatText } from "../../src/verify/report";
 import { exitCodeOf, verify, type VerifyReport } from "../../src/verify/verify";
 import { buildPlatform } from "../support/cluster-mode";
 import { generateOpenMetrics } from "../support/synthetic/openmetrics";
-import { runPromtool, startPrometheus, type RunningPrometheus } from "../support/prometheus";
+import { instantQuery, runPromtool, startPrometheus, type RunningPrometheus } from "../support/prometheus";
 
 const LABEL = "k8s_cluster";
 const STEP = 30;
@@ -28,8 +31,26 @@ const RANGE_S = 20 * 60;
 const gone = allMetrics.filter((m) => m.source.exporter === metrics.kafka_brokers.source.exporter);
 const goneSeries = new Set(gone.flatMap(seriesNames));
 
-const dashboardFiles = buildPlatform(LABEL).files.filter((f) => f.path.startsWith("dashboards/"));
+const platform = buildPlatform(LABEL);
+const dashboardFiles = platform.files.filter((f) => f.path.startsWith("dashboards/"));
 const dashboards = dashboardFiles.map((f) => readDashboard(JSON.parse(f.content), f.path));
+
+/** Needs kafka_exporter, so it fires in a and can never fire in b. */
+const NEEDS_EXPORTER = "KafkaBrokersReported";
+/** The platform's absence guard: fires where kafka_exporter is missing, i.e. in b. */
+const GUARD = platform.rules.find((r) => r.name === "KafkaExporterAbsent")!;
+const RULES_FILE = "verify-clusters.rules.yaml";
+const rulesYaml = [
+  "groups:",
+  "  - name: verify-clusters",
+  "    rules:",
+  `      - alert: ${NEEDS_EXPORTER}`,
+  `        expr: ${JSON.stringify(`count by (${LABEL}) (${metrics.kafka_brokers.name}) > 0`)}`,
+  `      - alert: ${GUARD.name}`,
+  `        expr: ${JSON.stringify(GUARD.expr)}`,
+  "",
+].join("\n");
+const ruleGroups = readRuleFile(rulesYaml, RULES_FILE);
 
 /** The catalogue's synthetic data in clusters a and b, without b's kafka_exporter series. */
 function twoClusters(): string {
@@ -44,6 +65,27 @@ function twoClusters(): string {
 let prometheus: RunningPrometheus;
 let client: PrometheusClient;
 let report: VerifyReport;
+/** Rules only, now: states from /api/v1/rules, and from ALERTS (as with a separate ruler). */
+let rulesLoaded: VerifyReport;
+let rulesFromSeries: VerifyReport;
+
+/** Alerts in ALERTS now, as "alertname cluster state", read back without verify. */
+async function activeAlerts(time: number): Promise<string[]> {
+  const r = await instantQuery(prometheus.url, "ALERTS", time);
+  return r.series.map((s) => `${s.metric.alertname} ${s.metric[LABEL]} ${s.metric.alertstate}`).sort();
+}
+
+/** Until every rule has been evaluated and both alerts are in ALERTS (evaluation every second). */
+async function evaluated(): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const rules = (await (await fetch(`${prometheus.url}/api/v1/rules`)).json()) as { data: { groups: { rules: { health: string }[] }[] } };
+    const healthy = rules.data.groups.flatMap((g) => g.rules).every((r) => r.health === "ok");
+    if (healthy && (await activeAlerts(Math.floor(Date.now() / 1000))).length === 2) return;
+    if (Date.now() > deadline) throw new Error(`rules not evaluated after 30 s: ${JSON.stringify(rules)}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
 
 beforeAll(async () => {
   prometheus = await startPrometheus({
@@ -51,8 +93,9 @@ beforeAll(async () => {
       const file = join(dataDir, "..", "two-clusters.om.txt");
       writeFileSync(file, twoClusters());
       runPromtool(["tsdb", "create-blocks-from", "openmetrics", "--quiet", file, dataDir]);
+      writeFileSync(join(dataDir, "..", RULES_FILE), rulesYaml);
     },
-    config: "global:\n  scrape_interval: 30s\n",
+    config: `global:\n  scrape_interval: 30s\n  evaluation_interval: 1s\nrule_files: [${RULES_FILE}]\n`,
   });
   client = new PrometheusClient({ url: prometheus.url, auth: { kind: "none" }, timeoutMs: 30_000 });
   report = await verify({
@@ -66,6 +109,10 @@ beforeAll(async () => {
     checkLoadedRules: false,
     cluster: { label: LABEL, variable: CLUSTER_VARIABLE },
   });
+  await evaluated();
+  const judgeRules = (checkLoadedRules: boolean) =>
+    verify({ client, dashboards: [], groups: ruleGroups, catalogue: allMetrics, rangeS: RANGE_S, scrapeIntervalS: STEP, checkLoadedRules, cluster: { label: LABEL, variable: CLUSTER_VARIABLE } });
+  [rulesLoaded, rulesFromSeries] = await Promise.all([judgeRules(true), judgeRules(false)]);
 }, 60_000);
 
 afterAll(async () => {
@@ -132,5 +179,55 @@ describe(`verify per cluster (${LABEL}: a with every exporter, b without kafka_e
     } finally {
       rmSync(out, { recursive: true, force: true });
     }
+  });
+
+  describe("rules per cluster", () => {
+    const rule = (r: VerifyReport, name: string) => r.results.find((x) => x.rule === name)!;
+    const sources = [
+      ["/api/v1/rules", () => rulesLoaded],
+      ["ALERTS (a separate ruler)", () => rulesFromSeries],
+    ] as const;
+
+    it.each(sources)("states per cluster from %s: each alert fires only where its condition holds", async (_, get) => {
+      const r = get();
+      expect(r.loadedRules.checked).toBe(r === rulesLoaded);
+      expect(rule(r, NEEDS_EXPORTER).clusters?.map((c) => [c.cluster, c.alertState, c.series])).toEqual([["a", "firing", 1], ["b", "inactive", 0]]);
+      expect(rule(r, GUARD.name).clusters?.map((c) => [c.cluster, c.alertState, c.series])).toEqual([["a", "inactive", 0], ["b", "firing", 1]]);
+      // The same as ALERTS read back by cluster, without verify.
+      const fromVerify = r.results.flatMap((x) => (x.clusters ?? []).filter((c) => c.alertState === "firing").map((c) => `${x.rule} ${c.cluster} firing`));
+      expect(fromVerify.sort()).toEqual(await activeAlerts(r.time));
+    });
+
+    it.each(sources)("from %s: the alert whose input b lacks is empty there, the absence guard is not", (_, get) => {
+      const needs = rule(get(), NEEDS_EXPORTER);
+      expect(needs.status).toBe("empty");
+      expect(needs.detail).toContain("its inputs are missing in cluster b (present in a)");
+      expect(needs.clusters?.find((c) => c.cluster === "a")).toMatchObject({ status: "ok", reason: null });
+      expect(needs.clusters?.find((c) => c.cluster === "b")).toMatchObject({
+        status: "empty",
+        reason: "value-no-match",
+        detail: expect.stringContaining(`${LABEL}="b"`),
+        hint: expect.stringContaining("the alert can never fire there: cluster b has none of it"),
+      });
+      // Its input (right of `unless`) is missing in b by design: that is when it fires.
+      const guard = rule(get(), GUARD.name);
+      expect(guard.status).toBe("ok");
+      expect(guard.clusters?.map((c) => c.status)).toEqual(["ok", "ok"]);
+      expect(exitCodeOf(get())).toBe(1);
+    });
+
+    it("text and JSON outputs carry each rule's state per cluster", () => {
+      const text = formatText(rulesLoaded, new Map(), prometheus.url);
+      const block = (name: string) => text.slice(text.indexOf(`  ${name}`)).split("\n").slice(1, 3);
+      expect(block(NEEDS_EXPORTER)).toEqual([expect.stringMatching(/^      found: its inputs are missing in cluster b/), expect.stringMatching(/^      do: /)]);
+      expect(text).toContain("      cluster a: firing, ok, 1 series\n      cluster b: inactive, empty (value-no-match): ");
+      expect(text).toContain(`  ${GUARD.name}`);
+      expect(text).toContain("      cluster a: inactive, ok, 0 series\n      cluster b: firing, ok, 1 series\n");
+      expect(text).toContain(`alerts now: ${NEEDS_EXPORTER} firing (a), ${GUARD.name} firing (b)`);
+      expect(text).toMatch(new RegExp(`  a: 0 of 0 panel targets with data; alerts now: ${NEEDS_EXPORTER} firing\\n`));
+      expect(text).toMatch(new RegExp(`  b: 0 of 0 panel targets with data; alerts now: ${GUARD.name} firing; rules without inputs: verify-clusters › ${NEEDS_EXPORTER}\\n`));
+      const json = JSON.parse(formatJson(rulesLoaded, prometheus.url)) as { results: { rule: string; clusters: { cluster: string; alertState: string; status: string }[] }[] };
+      expect(json.results.find((x) => x.rule === GUARD.name)?.clusters.map((c) => `${c.cluster} ${c.alertState} ${c.status}`)).toEqual(["a inactive ok", "b firing ok"]);
+    });
   });
 });
