@@ -100,7 +100,7 @@ type Answer = { readonly findings: Finding[] } | { readonly error: string };
  * answers (Atomics.wait), so the caller stays synchronous. A worker that never comes up (a
  * loader that needs the blocked main thread, as tsx's does) is dropped and the lint runs here.
  */
-export function workerOutputLinter(entry: URL): OutputLinter {
+export function workerOutputLinter(entry: URL, startTimeoutMs = START_TIMEOUT_MS): OutputLinter {
   const flags = new Int32Array(new SharedArrayBuffer(8));
   const { port1: answers, port2: answerPort } = new MessageChannel();
   const worker = new Worker(entry, { workerData: { role: ROLE, flags, answerPort }, transferList: [answerPort] });
@@ -123,7 +123,7 @@ export function workerOutputLinter(entry: URL): OutputLinter {
     finish: () => {
       send({ kind: "finish" });
       try {
-        if (Atomics.wait(flags, SERVING, 0, START_TIMEOUT_MS) === "timed-out") {
+        if (Atomics.wait(flags, SERVING, 0, startTimeoutMs) === "timed-out") {
           for (const dashboard of pending) fallback.add(dashboard, "");
           return fallback.finish();
         }

@@ -38,6 +38,8 @@ if (!serveOutputLint(parentPort)) {
   for (const [name, input] of [["platform", platformInput], ["broken", broken]]) {
     result[name] = { inline: run(input, inlineOutputLinter()), worker: run(input, workerOutputLinter(self)) };
   }
+  // A worker that never serves (a module that does nothing): dropped, the lint runs here.
+  result.silent = run(broken, workerOutputLinter(new URL("data:text/javascript,"), 500));
   console.log(JSON.stringify(result));
 }
 `;
@@ -46,12 +48,12 @@ interface Outcome {
   readonly files?: readonly { path: string; content: string }[];
   readonly error?: string;
 }
-let result: Record<"platform" | "broken", { inline: Outcome; worker: Outcome }>;
+let result: Record<"platform" | "broken", { inline: Outcome; worker: Outcome }> & { silent: Outcome };
 
 beforeAll(async () => {
   writeFileSync(join(dir, "entry.ts"), ENTRY);
   await build({ ...BUNDLE_OPTIONS, entryPoints: [join(dir, "entry.ts")], outfile: join(dir, "entry.mjs"), plugins: [ownImportMetaUrl(repo)] });
-  result = JSON.parse(execFileSync(process.execPath, [join(dir, "entry.mjs")], { encoding: "utf8", cwd: repo, timeout: 60_000 }));
+  result = JSON.parse(execFileSync(process.execPath, [join(dir, "entry.mjs")], { encoding: "utf8", cwd: repo, timeout: 60_000, maxBuffer: 256 * 1024 * 1024 }));
 }, 90_000);
 
 it("a clean output: the worker passes it as the build's own thread does, with the same files", () => {
@@ -66,4 +68,8 @@ it("a lint error: the worker fails the build with the same findings, naming the 
   expect(inline.error).toMatch(/istio_requests_total/);
   expect(inline.error).toMatch(/out\/dashboards\/service-mesh\.json/);
   expect(worker.error).toBe(inline.error);
+});
+
+it("a worker that never comes up: the build lints in its own thread and still fails on the error", () => {
+  expect(result.silent.error).toBe(result.broken.inline.error);
 });
