@@ -107,25 +107,27 @@ export function workerOutputLinter(entry: URL, startTimeoutMs = START_TIMEOUT_MS
   worker.unref();
   worker.on("error", () => {}); // one that never served is replaced by the fallback below
   const send = (request: Request) => worker.postMessage(request);
-  const fallback = inlineOutputLinter();
-  /** Kept for the fallback only: the build holds them anyway. */
-  const pending: DashboardJson[] = [];
+  // Kept for a worker that never comes up: then the lint runs here, and only then.
+  let started: { settings: OutputLintSettings; ruleFiles: readonly OutputFile[] } | undefined;
+  const dashboards: DashboardJson[] = [];
   return {
     start: (settings, ruleFiles) => {
-      fallback.start(settings, ruleFiles);
+      started = { settings, ruleFiles };
       send({ kind: "start", settings, ruleFiles });
     },
     // The text, not the object: a string is copied at once, an object graph cloned field by field.
     add: (dashboard, text) => {
       send({ kind: "add", text });
-      pending.push(dashboard);
+      dashboards.push(dashboard);
     },
     finish: () => {
       send({ kind: "finish" });
       try {
         if (Atomics.wait(flags, SERVING, 0, startTimeoutMs) === "timed-out") {
-          for (const dashboard of pending) fallback.add(dashboard, "");
-          return fallback.finish();
+          const { settings, ruleFiles } = started ?? fail("output linter not started");
+          const lint = new OutputLint(settings, ruleFiles);
+          dashboards.forEach((d) => lint.dashboard(d));
+          return lint.errors();
         }
         if (Atomics.wait(flags, ANSWERED, 0, ANSWER_TIMEOUT_MS) === "timed-out") throw new Error(`the output lint worker gave no answer in ${ANSWER_TIMEOUT_MS / 1000} s`);
         const answer = receiveMessageOnPort(answers)?.message as Answer | undefined; // from our own worker
